@@ -61,8 +61,19 @@ LINESTYLES = ("-", "--", "-.", ":")
 
 _RC = {
     "axes.prop_cycle": mpl.cycler(
-        color=[PALETTE[k] for k in ("blue", "vermillion", "bluish_green", "orange",
-                                    "reddish_purple", "sky_blue", "black", "yellow")]
+        color=[
+            PALETTE[k]
+            for k in (
+                "blue",
+                "vermillion",
+                "bluish_green",
+                "orange",
+                "reddish_purple",
+                "sky_blue",
+                "black",
+                "yellow",
+            )
+        ]
     ),
     "axes.spines.top": False,
     "axes.spines.right": False,

@@ -64,8 +64,7 @@ def check_number(
     """
     if isinstance(value, bool) or not isinstance(value, Real):
         raise CourseInputError(
-            f"{name} must be a number, like 0.5; you gave {value!r} "
-            f"({type(value).__name__})."
+            f"{name} must be a number, like 0.5; you gave {value!r} ({type(value).__name__})."
         )
     number = float(value)
     if math.isnan(number):
@@ -136,8 +135,7 @@ def check_choice(value: object, choices: Iterable[str], kind: str) -> str:
     options = list(choices)
     if not isinstance(value, str):
         raise CourseInputError(
-            f"The {kind} must be given as text in quotes, like {options[0]!r}; "
-            f"you gave {value!r}."
+            f"The {kind} must be given as text in quotes, like {options[0]!r}; you gave {value!r}."
         )
     wanted = " ".join(value.split()).casefold()
     for option in options:

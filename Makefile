@@ -1,0 +1,66 @@
+# The course's commands. Everything runs from a local virtual environment (.venv)
+# built from the pinned lock; nothing is installed globally.
+#
+#   make lab     set everything up and open the course in JupyterLab
+#   make test    set everything up and run the whole test suite
+#   make help    list every target
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(abspath $(VENV))/bin
+# nbgrader calls `alembic` from PATH, so the environment's bin folder goes first.
+export PATH := $(BIN):$(PATH)
+# Running JupyterLab as root (e.g. in a container) needs an explicit flag.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup setup-dev lab test test-fast lint format notebooks check-notebooks lock bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(VENV)/.runtime: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.runtime ## Create .venv from the lock (learners' environment)
+
+setup-dev: $(VENV)/.dev ## Add the test and lint tools
+
+lab: setup ## Set up and open the course in JupyterLab at the start notebook
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00-start-here.ipynb
+
+test: setup-dev ## Set up and run the whole test suite
+	$(BIN)/python -m pytest
+
+test-fast: setup-dev ## Run the tests that do not execute notebooks or browsers
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
+lint: setup-dev ## Check code and notebooks with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check src tests
+
+format: setup-dev ## Format code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format src tests
+
+notebooks: setup ## Regenerate notebooks/ from the answer key in assignments/source
+	$(BIN)/postparis-instructor build-notebooks
+
+check-notebooks: setup ## Fail if notebooks/ is out of date with the answer key
+	$(BIN)/postparis-instructor build-notebooks --check
+
+lock: setup-dev ## Recompile the locks from requirements*.in and copy the lock to binder/
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --output-file requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --output-file requirements-dev.txt requirements-dev.in
+	cp requirements.txt binder/requirements.txt
+
+clean: ## Remove the environment and caches
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,46 @@
+"""nbgrader configuration of the course directory (``assignments/``).
+
+An instructor changes the course in one place: this file. Settings that belong to one
+machine (a different exchange folder, the grading sandbox) go in
+``nbgrader_config_local.py`` beside it, which is not committed and is read last.
+"""
+
+import os
+from pathlib import Path
+
+c = get_config()
+
+# The course and where its files live.
+c.CourseDirectory.course_id = "postparis"
+c.CourseDirectory.root = str(Path(__file__).resolve().parent)
+
+# The exchange: the one place where released, submitted and feedback files meet.
+# Change it here, or set POSTPARIS_EXCHANGE for one shell (tests use a temporary one).
+c.Exchange.root = os.environ.get("POSTPARIS_EXCHANGE", "/srv/nbgrader/exchange")
+
+# Student versions: what replaces a solution.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Autograding: a cell that runs longer than this is stopped and counted as an error,
+# so an infinite loop cannot hold up the class.
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+# A deleted test cell is put back (from the gradebook) and graded.
+c.OverwriteCells.add_missing_cells = True
+# A huge output cannot bloat the graded notebook or the feedback.
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 40
+
+# Feedback never shows hidden tests.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# Instructor-local settings, e.g. the grading sandbox (written by
+# `postparis-instructor sandbox enable`; not committed).
+_local = Path(__file__).with_name("nbgrader_config_local.py")
+if _local.is_file():
+    load_subconfig(str(_local))

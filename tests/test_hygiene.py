@@ -1,0 +1,132 @@
+"""Repository hygiene: clean notebooks, well-formed nbgrader metadata, one lock for all."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT
+
+from postparis.instructor.notebooks import cell_role
+
+
+def _tracked(pattern: str) -> list[Path]:
+    out = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", pattern],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [ROOT / line for line in out.stdout.splitlines() if line]
+
+
+NOTEBOOK_FILES = _tracked("*.ipynb")
+
+
+def test_there_are_notebooks_to_check() -> None:
+    assert any(p.parent.name == "notebooks" for p in NOTEBOOK_FILES)
+    assert any("assignments" in p.parts for p in NOTEBOOK_FILES)
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebook_has_no_outputs_or_widget_state(path: Path) -> None:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert "widgets" not in nb.get("metadata", {}), "widget state is committed"
+    for index, cell in enumerate(nb["cells"]):
+        assert not cell.get("outputs"), f"cell {index} has outputs"
+        assert cell.get("execution_count") is None, f"cell {index} has an execution count"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in NOTEBOOK_FILES if "assignments" in p.parts],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_nbgrader_cells_have_a_role_and_a_unique_descriptive_id(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    seen: set[str] = set()
+    for index, cell in enumerate(nb.cells):
+        meta = cell.metadata.get("nbgrader")
+        if not meta:
+            continue
+        assert cell_role(cell) != "plain"
+        assert any(meta.get(k) for k in ("locked", "solution", "grade", "task")), (
+            f"cell {index} carries nbgrader metadata but no role (breaks add_missing_cells)"
+        )
+        grade_id = meta.get("grade_id", "")
+        assert grade_id, f"cell {index} has no grade_id"
+        assert not grade_id.startswith("cell-"), f"cell {index}: undescriptive id {grade_id!r}"
+        assert grade_id not in seen, f"grade_id {grade_id!r} is used twice"
+        seen.add(grade_id)
+        if meta.get("grade") or meta.get("task"):
+            assert meta.get("points", 0) > 0, f"{grade_id} is graded but has no points"
+            if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+                first = cell.source.lstrip().splitlines()[0]
+                assert first.startswith('"""'), f"{grade_id}: a test cell opens with a docstring"
+
+
+def test_binder_requirements_are_the_lock() -> None:
+    assert (ROOT / "binder" / "requirements.txt").read_text() == (
+        ROOT / "requirements.txt"
+    ).read_text(), "binder/requirements.txt drifted from requirements.txt: run `make lock`"
+
+
+def test_lock_pins_everything() -> None:
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for line in (ROOT / name).read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith(("#", "-")):
+                assert "==" in line, f"{name}: {line!r} is not pinned"
+
+
+def test_lock_is_compiled_from_its_input() -> None:
+    lock = (ROOT / "requirements.txt").read_text()
+    for requirement in (
+        "nbgrader==0.9.6",
+        "jupyterlab==4.",
+        "notebook==7.",
+        "ipywidgets==8.",
+        "jupyterlab-widgets==3.",
+        "matplotlib==",
+        "pandas==",
+    ):
+        assert requirement in lock, f"{requirement} missing from the lock"
+    assert "requirements.in" in lock, "the lock names the input it was compiled from"
+
+
+def test_ruff_passes() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ruff_format_is_clean() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "src", "tests"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_article_is_only_quoted_in_short_pieces() -> None:
+    tool = ROOT.parent / "shared" / "tools" / "article_reuse.py"
+    if not tool.is_file():  # CI lays shared/ beside the clone
+        tool = Path("/work/shared/tools/article_reuse.py")
+    assert tool.is_file(), "shared/tools/article_reuse.py not found beside the repository"
+    done = subprocess.run(
+        [sys.executable, str(tool), str(ROOT)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
