@@ -291,6 +291,9 @@ def load_sanctions_timeline() -> pd.DataFrame:
 def load_russia_economy() -> pd.DataFrame:
     """Load Russian economic indicators 2012-2015 in long format.
 
+    The rouble rate is sourced only on single days; Brent is sourced as daily, monthly
+    and annual EIA spot prices. Use :func:`load_rouble_and_brent` to pair them.
+
     Returns
     -------
     pandas.DataFrame
@@ -305,23 +308,29 @@ def load_russia_economy() -> pd.DataFrame:
 
 
 def load_rouble_and_brent() -> pd.DataFrame:
-    """Pair the rouble's exchange rate with the Brent oil price where both are sourced.
+    """Pair the rouble's exchange rate with the Brent oil price on days when both are sourced.
 
-    Only periods for which the economy file holds *both* an annual-average rouble rate
-    and an annual-average Brent price are returned; nothing is interpolated.
+    The sources we could check give the rouble rate only on single days (no sourced
+    monthly or annual averages), while the Brent price is sourced as daily, monthly
+    and annual EIA spot averages. This function keeps only the days for which the
+    economy file holds *both* a rouble rate and a Brent *spot* price (futures prices
+    are left out). Nothing is interpolated: a day with only one of the two is dropped.
 
     Returns
     -------
     pandas.DataFrame
-        One row per period, sorted by date, with columns ``date`` (Timestamp),
-        ``date_precision``, ``period``, ``rub_per_usd`` (float), ``rub_kind``
-        (its value_kind), ``brent_usd`` (float, US dollars a barrel), ``brent_kind``.
+        One row per day and rouble quotation, sorted by date, with columns ``date``
+        (Timestamp), ``date_precision``, ``rub_per_usd`` (float, roubles per US dollar),
+        ``rub_kind`` (e.g. "official exchange rate", "market rate, intraday"),
+        ``brent_usd`` (float, US dollars a barrel), ``brent_kind``.
     """
     economy = load_russia_economy()
-    averages = economy[economy["period"] == "annual average"]
-    rouble = averages[averages["indicator"] == "RUB per USD"]
-    brent = averages[averages["indicator"] == "Brent crude price"]
-    keys = ["date", "date_precision", "period"]
+    rouble = economy[economy["indicator"] == "RUB per USD"]
+    brent = economy[
+        (economy["indicator"] == "Brent crude price")
+        & economy["value_kind"].str.startswith("spot price")
+    ]
+    keys = ["date", "date_precision"]
     paired = rouble[[*keys, "value", "value_kind"]].merge(
         brent[[*keys, "value", "value_kind"]], on=keys, suffixes=("_rub", "_brent")
     )
@@ -345,7 +354,8 @@ def load_syria_2015() -> pd.DataFrame:
     pandas.DataFrame
         Columns ``date`` (Timestamp), ``date_precision``, ``event``, ``claimant`` (who
         says it), ``measure`` (what the number measures; empty for a plain event),
-        ``value`` (float or NaN), ``unit``, ``value_kind``, ``article_para`` (Int64),
+        ``value`` (float or NaN; the low end of a range), ``value_high`` (float or
+        NaN), ``unit``, ``value_kind``, ``article_para`` (Int64),
         ``after_publication`` (bool), ``note``, ``source_url``, ``source_publisher``,
         ``confidence``.
     """
@@ -358,11 +368,12 @@ def load_afghanistan() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``date`` (Timestamp; for a figure covering several years, the start),
-        ``date_precision``, ``period_end`` (text year, or empty), ``fact``,
-        ``value_low``, ``value_high`` (float or NaN; equal when a single figure),
-        ``unit``, ``claimant`` (who gives the figure or date), ``value_kind``,
-        ``note``, ``source_url``, ``source_publisher``, ``confidence``.
+        Columns ``date`` (Timestamp: when the event happened or, for a figure, when
+        the claimant stated it), ``date_precision``, ``fact``, ``value_low``,
+        ``value_high`` (float or NaN; equal for a single figure), ``unit``,
+        ``claimant`` (who gives the figure or date), ``value_kind``,
+        ``after_publication`` (bool), ``note``, ``source_url``, ``source_publisher``,
+        ``confidence``.
     """
     return read_dataset("afghanistan_stinger")
 
@@ -388,9 +399,9 @@ def load_new_start_events() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``date`` (Timestamp), ``date_precision``, ``event``, ``after_cutoff``
-        (bool, true after 31 December 2015), ``source_url``, ``source_publisher``,
-        ``confidence``.
+        Columns ``date`` (Timestamp), ``date_precision``, ``event``,
+        ``after_publication`` (bool), ``after_cutoff`` (bool, true after
+        31 December 2015), ``source_url``, ``source_publisher``, ``confidence``.
     """
     return read_dataset("new_start_events")
 
@@ -401,9 +412,10 @@ def load_stockpiles() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``year`` (int), ``country`` (US, USSR/Russia), ``total_stockpile``
-        (int, warheads), ``kind`` (what is counted), ``value_kind``, ``source_url``,
-        ``source_publisher``, ``confidence``.
+        Columns ``year`` (int), ``country`` (US, USSR, Russia or World),
+        ``total_stockpile`` (int, warheads), ``kind`` (what is counted),
+        ``value_kind``, ``after_cutoff`` (bool, true for years after 2015),
+        ``source_url``, ``source_publisher``, ``confidence``.
     """
     return read_dataset("nuclear_stockpiles")
 
@@ -415,8 +427,8 @@ def load_what_happened_next() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``event_id`` (str, "e01" ...), ``date`` (Timestamp), ``date_precision``,
-        ``category``, ``event``, ``article_para`` (Int64), ``after_cutoff`` (bool),
-        ``source_url``, ``source_publisher``, ``confidence``.
+        ``category``, ``event``, ``article_para`` (Int64), ``after_publication`` (bool),
+        ``after_cutoff`` (bool), ``source_url``, ``source_publisher``, ``confidence``.
     """
     return read_dataset("what_happened_next")
 
@@ -442,8 +454,8 @@ def load_source_disagreements() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``topic``, ``value`` (text, since some values are ranges or words such
-        as "more than 30"), ``value_number`` (float, or NaN when not a single number),
+        Columns ``topic``, ``value`` (float, or NaN for dates and words),
+        ``value_text`` (the value as the source words it, e.g. "more than 30 minutes"),
         ``unit``, ``source_name`` (who says it), ``what_it_measures``, ``note``,
         ``source_url``, ``source_publisher``, ``confidence``.
     """

@@ -1,0 +1,642 @@
+"""The grading sandbox: every submission's kernel in a throw-away, unprivileged jail.
+
+nbgrader runs each submission's notebook in a Jupyter kernel that it starts from a
+kernelspec, and the course configuration's ``Execute.kernel_name`` overrides whatever
+kernel a student's notebook names. This module installs a kernelspec whose launcher
+(:mod:`postparis.instructor.sandbox_launcher`, installed root-owned) starts the kernel as
+a fresh unprivileged uid, with resource limits, a read-only file system and a private
+``/tmp``, and makes a course use it. nbgrader itself is not changed.
+
+Instructor commands (see ``docs/sandbox.md``)::
+
+    sudo .venv/bin/postparis-instructor sandbox install --enable assignments
+    postparis-instructor sandbox check
+    postparis-instructor sandbox enable|disable COURSE_DIR
+
+For tools that grade in parallel, :func:`sandbox_processes` and :func:`wait_until_reaped`
+tell whether sandboxed processes are still running; uids are allocated by each launch
+(see :func:`postparis.instructor.sandbox_launcher.allocate_uid`) and never collide.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from postparis.instructor import sandbox_launcher as launcher
+
+__all__ = [
+    "KERNEL_NAME",
+    "Installation",
+    "SandboxSetupError",
+    "add_sandbox_commands",
+    "check",
+    "disable",
+    "enable",
+    "install",
+    "installed_settings",
+    "is_enabled",
+    "main",
+    "parse_size",
+    "sandbox_processes",
+    "uninstall",
+    "wait_until_reaped",
+]
+
+KERNEL_NAME = "postparis-sandbox"
+DEFAULT_PREFIX = Path("/usr/local")
+SUDOERS_FILE = Path("/etc/sudoers.d/postparis-sandbox")
+LOCAL_CONFIG = "nbgrader_config_local.py"
+BLOCK_BEGIN = "# >>> postparis grading sandbox >>>"
+BLOCK_END = "# <<< postparis grading sandbox <<<"
+PROBE_MARK = "POSTPARIS-SANDBOX-PROBE "
+
+# Runs inside a kernel: reports who and where it is, and what it may do.
+PROBE_CODE = r"""
+import json as _j, os as _o, resource as _r
+def _pp_can_write(path):
+    try:
+        with open(path, "w") as handle:
+            handle.write("x")
+        _o.remove(path)
+        return True
+    except OSError:
+        return False
+_pp_status = open("/proc/self/status").read()
+print("POSTPARIS-SANDBOX-PROBE " + _j.dumps({
+    "pid": _o.getpid(), "uid": _o.getuid(), "gid": _o.getgid(), "groups": _o.getgroups(),
+    "cwd": _o.getcwd(), "home": _o.environ.get("HOME"),
+    "limits": {n: _r.getrlimit(getattr(_r, n))[1] for n in
+               ("RLIMIT_CPU", "RLIMIT_AS", "RLIMIT_NPROC", "RLIMIT_FSIZE", "RLIMIT_NOFILE")},
+    "no_new_privs": "NoNewPrivs:\t1" in _pp_status,
+    "capabilities": _pp_status.split("CapEff:")[1].split()[0],
+    "writes_tmp": _pp_can_write("/tmp/.pp-probe"),
+    "writes_root": _pp_can_write("/.pp-probe"),
+    "visible_pids": len([p for p in _o.listdir("/proc") if p.isdigit()]),
+}))
+"""
+
+
+class SandboxSetupError(RuntimeError):
+    """The sandbox cannot be installed, enabled or checked; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Installation:
+    """Where ``install`` put the sandbox."""
+
+    launcher: Path
+    settings: Path
+    kernelspec: Path
+    sudoers: Path | None
+
+
+# -- sizes and settings -----------------------------------------------------------------------
+_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+def parse_size(text: str) -> int:
+    """Return a byte count from ``"4G"``, ``"512M"``, ``"256MiB"`` or ``"1048576"``.
+
+    Raises
+    ------
+    ValueError
+        If ``text`` is not a size.
+    """
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", text, re.IGNORECASE)
+    if not match:
+        raise ValueError(f"not a size: {text!r} (examples: 4G, 512M, 1048576)")
+    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
+
+
+def _settings_path(prefix: Path) -> Path:
+    return prefix / "lib" / "postparis-sandbox" / launcher.CONFIG_NAME
+
+
+def _kernelspec_dir(prefix: Path, kernel_name: str = KERNEL_NAME) -> Path:
+    return prefix / "share" / "jupyter" / "kernels" / kernel_name
+
+
+def installed_settings(kernel_name: str = KERNEL_NAME) -> tuple[Path, dict[str, Any]]:
+    """Return the launcher and its effective settings behind an installed sandbox kernel.
+
+    Raises
+    ------
+    SandboxSetupError
+        If no such kernelspec is found, or it does not start the sandbox launcher.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(kernel_name)
+    except NoSuchKernel:
+        raise SandboxSetupError(
+            f"no kernel named {kernel_name!r}: run "
+            "`sudo postparis-instructor sandbox install` first"
+        ) from None
+    candidates = [Path(arg) for arg in spec.argv if arg.endswith("/launch")]
+    if not candidates:
+        raise SandboxSetupError(f"kernel {kernel_name!r} does not start the sandbox launcher")
+    settings = candidates[0].with_name(launcher.CONFIG_NAME)
+    try:
+        loaded = json.loads(settings.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SandboxSetupError(f"cannot read the sandbox settings {settings}: {error}") from None
+    return candidates[0], {**launcher.DEFAULT_CONFIG, **loaded}
+
+
+# -- install -------------------------------------------------------------------------------------
+def _require_root(what: str) -> None:
+    if os.geteuid() != 0:
+        raise SandboxSetupError(f"{what} must run as root (e.g. with sudo)")
+
+
+def _require_tools() -> None:
+    for tool, package in (("setpriv", "util-linux"), ("tar", "tar"), ("cat", "coreutils")):
+        if not shutil.which(tool, path=launcher.SAFE_PATH):
+            raise SandboxSetupError(
+                f"{tool} not found: install {package} (apt-get install {package})"
+            )
+
+
+def _check_system_python(python: Path) -> None:
+    if not python.is_file():
+        raise SandboxSetupError(f"{python} not found: install python3 (apt-get install python3)")
+    try:
+        launcher.check_root_owned(str(python))
+    except launcher.SandboxError as error:
+        raise SandboxSetupError(f"the launcher's interpreter is unsafe: {error}") from None
+    probe = "import ctypes, os, sys; os.pidfd_open; sys.exit(sys.version_info < (3, 9))"
+    done = subprocess.run([str(python), "-IS", "-c", probe], capture_output=True, check=False)
+    if done.returncode != 0:
+        raise SandboxSetupError(f"{python} must be Python 3.9+ with ctypes and os.pidfd_open")
+
+
+def _check_kernel_python(python: Path) -> None:
+    done = subprocess.run(
+        [str(python), "-c", "import ipykernel"], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SandboxSetupError(f"{python} cannot import ipykernel: {done.stderr.strip()}")
+
+
+def _write_root_file(path: Path, text: str, mode: int) -> None:
+    """Write ``path`` atomically, owned by root with ``mode``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", dir=path.parent, prefix=f".{path.name}.", delete=False, encoding="utf-8"
+    ) as handle:
+        handle.write(text)
+    os.chown(handle.name, 0, 0)
+    os.chmod(handle.name, mode)
+    os.replace(handle.name, path)
+
+
+def _sudoers_text(group: str, launch: Path) -> str:
+    return (
+        "# Written by `postparis-instructor sandbox install`: instructors may start grading\n"
+        "# kernels in the sandbox. The launcher reads its inputs with the caller's rights.\n"
+        f'Defaults!{launch} env_keep += "JPY_PARENT_PID NBGRADER_EXECUTION"\n'
+        f"Defaults!{launch} !use_pty\n"
+        f"%{group} ALL=(root) NOPASSWD: {launch}\n"
+    )
+
+
+def install(
+    prefix: Path = DEFAULT_PREFIX,
+    *,
+    kernel_python: Path | None = None,
+    system_python: Path = Path("/usr/bin/python3"),
+    sudo_group: str | None = None,
+    sudoers_file: Path = SUDOERS_FILE,
+    settings: dict[str, Any] | None = None,
+) -> Installation:
+    """Install the launcher, its settings and the ``postparis-sandbox`` kernelspec.
+
+    Parameters
+    ----------
+    prefix
+        Installs ``<prefix>/lib/postparis-sandbox/{launch,sandbox.json}`` and
+        ``<prefix>/share/jupyter/kernels/postparis-sandbox/kernel.json``; the default
+        ``/usr/local`` is on every Jupyter's kernel search path.
+    kernel_python
+        The Python that runs the kernel (default: this one); it needs ipykernel and must
+        be readable by everyone (the sandbox uid has no other rights).
+    system_python
+        The root-owned interpreter that runs the launcher.
+    sudo_group
+        Let members of this group (non-root instructors) start sandboxed kernels through
+        a narrow sudo rule; the kernelspec then starts the launcher with ``sudo -n``.
+    sudoers_file
+        Where the sudo rule goes.
+    settings
+        Overrides of :data:`~postparis.instructor.sandbox_launcher.DEFAULT_CONFIG`
+        (limits, uid range, ``network``...).
+
+    Returns
+    -------
+    Installation
+        The paths written.
+
+    Raises
+    ------
+    SandboxSetupError
+        If not root, a tool is missing, or a path is unsafe.
+    """
+    _require_root("`sandbox install`")
+    _require_tools()
+    _check_system_python(system_python)
+    python = Path(kernel_python or sys.executable).absolute()
+    _check_kernel_python(python)
+    prefix = prefix.absolute()
+    config = {**launcher.DEFAULT_CONFIG, **(settings or {})}
+    unknown = sorted(set(config) - set(launcher.DEFAULT_CONFIG))
+    if unknown:
+        raise SandboxSetupError(f"unknown sandbox settings: {', '.join(unknown)}")
+    config["kernel_argv"] = [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+
+    settings_path = _settings_path(prefix)
+    launch = settings_path.with_name("launch")
+    source = Path(launcher.__file__).read_text(encoding="utf-8").split("\n", 1)[1]
+    _write_root_file(launch, f"#!{system_python} -IS\n{source}", 0o755)
+    _write_root_file(settings_path, json.dumps(config, indent=2) + "\n", 0o644)
+    try:
+        launcher.check_root_owned(str(launch))
+    except launcher.SandboxError as error:
+        raise SandboxSetupError(f"unsafe install location: {error}") from None
+
+    argv = [str(launch), "{connection_file}"]
+    sudoers = None
+    if sudo_group:
+        sudo = shutil.which("sudo", path=launcher.SAFE_PATH)
+        if not sudo:
+            raise SandboxSetupError("sudo not found: install sudo (apt-get install sudo)")
+        argv = [sudo, "-n", *argv]
+        text = _sudoers_text(sudo_group, launch)
+        visudo = shutil.which("visudo", path=launcher.SAFE_PATH)
+        if visudo:
+            with tempfile.NamedTemporaryFile("w", suffix=".sudoers", encoding="utf-8") as draft:
+                draft.write(text)
+                draft.flush()
+                done = subprocess.run(
+                    [visudo, "-cf", draft.name], capture_output=True, text=True, check=False
+                )
+            if done.returncode != 0:
+                raise SandboxSetupError(f"the sudo rule is invalid: {done.stdout}{done.stderr}")
+        _write_root_file(sudoers_file, text, 0o440)
+        sudoers = sudoers_file
+    spec = {
+        "argv": argv,
+        "display_name": "Python 3 (grading sandbox, instructors only)",
+        "language": "python",
+        "interrupt_mode": "signal",
+        "metadata": {"postparis_sandbox": True, "debugger": False},
+    }
+    kernelspec = _kernelspec_dir(prefix)
+    _write_root_file(kernelspec / "kernel.json", json.dumps(spec, indent=1) + "\n", 0o644)
+    return Installation(launch, settings_path, kernelspec, sudoers)
+
+
+def uninstall(prefix: Path = DEFAULT_PREFIX, sudoers_file: Path = SUDOERS_FILE) -> list[Path]:
+    """Remove what :func:`install` wrote under ``prefix``; return the removed paths."""
+    _require_root("`sandbox uninstall`")
+    removed = []
+    for path in (_settings_path(prefix).parent, _kernelspec_dir(prefix), sudoers_file):
+        if path.is_dir():
+            shutil.rmtree(path)
+            removed.append(path)
+        elif path.exists():
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+# -- enable for a course ---------------------------------------------------------------------------
+def _without_block(text: str) -> str:
+    pattern = re.compile(rf"\n?{re.escape(BLOCK_BEGIN)}.*?{re.escape(BLOCK_END)}\n?", re.DOTALL)
+    return pattern.sub("\n", text).strip("\n")
+
+
+def is_enabled(course_dir: Path) -> bool:
+    """Return True if the course's local nbgrader settings force the sandbox kernel."""
+    local = Path(course_dir) / LOCAL_CONFIG
+    return local.is_file() and BLOCK_BEGIN in local.read_text(encoding="utf-8")
+
+
+def enable(course_dir: Path, kernel_name: str = KERNEL_NAME, restrict: bool = True) -> Path:
+    """Make nbgrader grade the course in the sandbox kernel.
+
+    Writes (or refreshes) a marked block in ``<course>/nbgrader_config_local.py``, which
+    the course's ``nbgrader_config.py`` loads last, and removes every permission of
+    "others" on the course folder: the sandbox uid is such an "other".
+
+    Parameters
+    ----------
+    course_dir
+        The nbgrader course folder (holding ``nbgrader_config.py``).
+    kernel_name
+        The sandbox kernelspec to force.
+    restrict
+        Remove the "others" permissions on the course folder (``chmod o-rwx``).
+
+    Returns
+    -------
+    pathlib.Path
+        The local settings file.
+
+    Raises
+    ------
+    SandboxSetupError
+        If the course folder or the sandbox kernel is missing.
+    """
+    course = Path(course_dir).absolute()
+    if not course.is_dir():
+        raise SandboxSetupError(f"{course} is not a folder")
+    if not (course / "nbgrader_config.py").is_file():
+        raise SandboxSetupError(f"{course} has no nbgrader_config.py: is it the course folder?")
+    _, settings = installed_settings(kernel_name)
+    lines = [
+        BLOCK_BEGIN,
+        "# Written by `postparis-instructor sandbox enable`; `... sandbox disable` removes it.",
+        "# Every submission runs in the grading sandbox kernel, whatever its notebook names.",
+        "c = get_config()  # noqa: F821",
+        f"c.Execute.kernel_name = {kernel_name!r}",
+    ]
+    if not settings["network"]:
+        lines.append('c.KernelManager.transport = "ipc"  # the sandbox has no network')
+    lines.append(BLOCK_END)
+    local = course / LOCAL_CONFIG
+    kept = _without_block(local.read_text(encoding="utf-8")) if local.is_file() else ""
+    local.write_text((kept + "\n\n" if kept else "") + "\n".join(lines) + "\n", encoding="utf-8")
+    info = course.stat()
+    if os.geteuid() == 0 and info.st_uid != 0:
+        os.chown(local, info.st_uid, info.st_gid)
+    if restrict and info.st_mode & 0o007:
+        if info.st_uid != os.geteuid() and os.geteuid() != 0:
+            raise SandboxSetupError(f"{course} is readable by everyone: run `chmod o-rwx {course}`")
+        course.chmod(info.st_mode & ~0o007 & 0o7777)
+    return local
+
+
+def disable(course_dir: Path) -> bool:
+    """Remove the sandbox block from the course's local settings; return True if found."""
+    local = Path(course_dir) / LOCAL_CONFIG
+    if not is_enabled(Path(course_dir)):
+        return False
+    kept = _without_block(local.read_text(encoding="utf-8"))
+    if kept:
+        local.write_text(kept + "\n", encoding="utf-8")
+    else:
+        local.unlink()
+    return True
+
+
+# -- watching sandbox processes ----------------------------------------------------------------------
+def sandbox_processes(first: int, count: int) -> list[tuple[int, int]]:
+    """Return ``(pid, uid)`` of every running process whose real uid is in the range.
+
+    Parameters
+    ----------
+    first, count
+        The sandbox uid range (``uid_first``, ``uid_count`` of the settings).
+    """
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{entry.name}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        uid = int(fields.get("Uid", "-1 0").split()[0])
+        if first <= uid < first + count and not fields.get("State", "").strip().startswith("Z"):
+            found.append((int(entry.name), uid))
+    return found
+
+
+def wait_until_reaped(first: int, count: int, timeout: float = 10.0) -> list[tuple[int, int]]:
+    """Wait until no sandbox process runs; return those still running after ``timeout``.
+
+    The launcher's watcher kills a sandbox's processes just *after* its kernel ends, so a
+    grader that wants a clean slate (e.g. before reporting) waits here.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        left = sandbox_processes(first, count)
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.05)
+
+
+# -- check -----------------------------------------------------------------------------------------
+def check(kernel_name: str = KERNEL_NAME, timeout: float = 60.0) -> dict[str, Any]:
+    """Start the sandbox kernel once, probe it, shut it down and verify the clean-up.
+
+    Returns
+    -------
+    dict
+        The probe's report plus ``start_seconds`` and ``leftover`` (processes still
+        running after shutdown).
+
+    Raises
+    ------
+    SandboxSetupError
+        If the kernel does not start, or it is not confined.
+    """
+    from jupyter_client.manager import KernelManager
+
+    _, settings = installed_settings(kernel_name)
+    first, count = int(settings["uid_first"]), int(settings["uid_count"])
+    with tempfile.TemporaryDirectory(prefix="postparis-sandbox-check-") as work:
+        manager = KernelManager(kernel_name=kernel_name)
+        if not settings["network"]:
+            manager.transport = "ipc"
+        started = time.monotonic()
+        try:
+            manager.start_kernel(cwd=work)
+            client = manager.client()
+            client.start_channels()
+            client.wait_for_ready(timeout=timeout)
+        except Exception as error:
+            manager.shutdown_kernel(now=True)
+            raise SandboxSetupError(f"the sandbox kernel did not start: {error}") from error
+        start_seconds = time.monotonic() - started
+        lines: list[str] = []
+
+        def keep(message: dict[str, Any]) -> None:
+            if message["msg_type"] == "stream":
+                lines.append(message["content"]["text"])
+
+        client.execute_interactive(PROBE_CODE, output_hook=keep, timeout=timeout)
+        client.stop_channels()
+        manager.shutdown_kernel()
+    text = "".join(lines)
+    if PROBE_MARK not in text:
+        raise SandboxSetupError(f"the sandbox kernel did not answer the probe: {text!r}")
+    report: dict[str, Any] = json.loads(text.split(PROBE_MARK, 1)[1].splitlines()[0])
+    report["start_seconds"] = round(start_seconds, 3)
+    report["leftover"] = wait_until_reaped(first, count)
+    problems = []
+    if not first <= report["uid"] < first + count:
+        problems.append(f"runs as uid {report['uid']}, outside the sandbox range")
+    if report["groups"] or not report["no_new_privs"] or int(report["capabilities"], 16):
+        problems.append("keeps groups, capabilities or the right to gain privileges")
+    if report["writes_root"]:
+        problems.append("can write outside its private /tmp")
+    if report["leftover"]:
+        problems.append(f"left processes running: {report['leftover']}")
+    if problems:
+        raise SandboxSetupError("the sandbox is not confining: " + "; ".join(problems))
+    return report
+
+
+# -- command line ------------------------------------------------------------------------------------
+def _uid_range(text: str) -> tuple[int, int]:
+    first, _, count = text.partition(":")
+    try:
+        return int(first), int(count or 4096)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not FIRST:COUNT: {text!r}") from None
+
+
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _cmd_install(args: argparse.Namespace) -> int:
+    settings: dict[str, Any] = {}
+    for key in ("cpu_seconds", "memory_bytes", "processes", "file_size_bytes", "open_files"):
+        if getattr(args, key) is not None:
+            settings[key] = getattr(args, key)
+    if args.tmp_size is not None:
+        settings["tmp_bytes"] = args.tmp_size
+    if args.uid_range:
+        settings["uid_first"], settings["uid_count"] = args.uid_range
+    if args.state_dir:
+        settings["state_dir"] = str(args.state_dir)
+    if args.no_network:
+        settings["network"] = False
+    done = install(
+        args.prefix,
+        kernel_python=args.kernel_python,
+        system_python=args.system_python,
+        sudo_group=args.sudo_group,
+        settings=settings,
+    )
+    print(f"Installed the launcher {done.launcher}")
+    print(f"  settings  {done.settings}")
+    print(f"  kernel    {done.kernelspec} (kernel name {KERNEL_NAME!r})")
+    if done.sudoers:
+        print(f"  sudo rule {done.sudoers} (group {args.sudo_group})")
+    if not args.no_check:
+        report = check()
+        print(
+            f"Checked: the kernel ran as uid {report['uid']} in {report['cwd']}, "
+            f"started in {report['start_seconds']:.2f} s, left nothing running."
+        )
+    for course in args.enable or []:
+        print(f"Enabled for {course}: {enable(course)}")
+    return 0
+
+
+def _cmd_uninstall(args: argparse.Namespace) -> int:
+    for path in uninstall(args.prefix):
+        print(f"Removed {path}")
+    return 0
+
+
+def _cmd_enable(args: argparse.Namespace) -> int:
+    local = enable(args.course, args.kernel, restrict=not args.no_chmod)
+    print(f"The sandbox is on for {args.course} (settings in {local}).")
+    return 0
+
+
+def _cmd_disable(args: argparse.Namespace) -> int:
+    found = disable(args.course)
+    print(f"The sandbox is {'now off' if found else 'was not on'} for {args.course}.")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    report = check(args.kernel)
+    print(json.dumps(report, indent=2))
+    print("The sandbox confines its kernel.")
+    return 0
+
+
+def add_sandbox_commands(subparsers: Any) -> None:
+    """Register ``sandbox install|uninstall|enable|disable|check`` on a CLI's subparsers."""
+    sandbox = subparsers.add_parser(
+        "sandbox", help="grade every submission in a throw-away, unprivileged sandbox"
+    )
+    sub = sandbox.add_subparsers(dest="sandbox_command", required=True)
+
+    inst = sub.add_parser("install", help="install the launcher and its kernel (as root)")
+    inst.add_argument("--prefix", type=Path, default=DEFAULT_PREFIX)
+    inst.add_argument("--kernel-python", type=Path, help="Python that runs kernels")
+    inst.add_argument("--system-python", type=Path, default=Path("/usr/bin/python3"))
+    inst.add_argument("--sudo-group", help="group of non-root instructors allowed to grade")
+    inst.add_argument("--cpu-seconds", type=int, help="CPU seconds per kernel (600)")
+    inst.add_argument("--memory", dest="memory_bytes", type=_size, help="address space (4G)")
+    inst.add_argument("--processes", type=int, help="processes and threads (128)")
+    inst.add_argument("--file-size", dest="file_size_bytes", type=_size, help="largest file (256M)")
+    inst.add_argument("--open-files", type=int, help="open files (512)")
+    inst.add_argument("--tmp-size", type=_size, help="the private /tmp (512M)")
+    inst.add_argument("--uid-range", type=_uid_range, help="FIRST:COUNT (2100000000:4096)")
+    inst.add_argument("--state-dir", type=Path, help="lock folder (/run/postparis-sandbox)")
+    inst.add_argument("--no-network", action="store_true", help="no network for student code")
+    inst.add_argument("--no-check", action="store_true", help="skip the self-check")
+    inst.add_argument(
+        "--enable", type=Path, action="append", metavar="COURSE_DIR", help="also enable a course"
+    )
+    inst.set_defaults(func=_cmd_install)
+
+    uninst = sub.add_parser("uninstall", help="remove the launcher and its kernel (as root)")
+    uninst.add_argument("--prefix", type=Path, default=DEFAULT_PREFIX)
+    uninst.set_defaults(func=_cmd_uninstall)
+
+    for name, func, text in (
+        ("enable", _cmd_enable, "grade a course in the sandbox"),
+        ("disable", _cmd_disable, "stop grading a course in the sandbox"),
+    ):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("course", type=Path, nargs="?", default=Path("assignments"))
+        if name == "enable":
+            command.add_argument("--kernel", default=KERNEL_NAME)
+            command.add_argument("--no-chmod", action="store_true", help="keep the folder mode")
+        command.set_defaults(func=func)
+
+    chk = sub.add_parser("check", help="start the sandbox kernel once and verify it")
+    chk.add_argument("--kernel", default=KERNEL_NAME)
+    chk.set_defaults(func=_cmd_check)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``sandbox`` subcommands on their own (``python -m postparis.instructor.sandbox``)."""
+    parser = argparse.ArgumentParser(prog="postparis-instructor")
+    add_sandbox_commands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (SandboxSetupError, launcher.SandboxError) as error:
+        print(f"postparis-instructor sandbox: error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

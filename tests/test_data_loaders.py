@@ -1,0 +1,262 @@
+"""Tests of the loaders' behaviour: clear errors, date parsing and dataset-specific facts."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from postparis.data import (
+    DataFormatError,
+    load_afghanistan,
+    load_claims,
+    load_forecast_questions,
+    load_new_start,
+    load_new_start_events,
+    load_rouble_and_brent,
+    load_russia_economy,
+    load_sanctions_timeline,
+    load_source_disagreements,
+    load_syria_2015,
+    load_what_happened_next,
+)
+from postparis.paths import DataNotFoundError
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A private copy of the data folder that the loaders read instead of data/."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    monkeypatch.setenv("POSTPARIS_DATA_DIR", str(folder))
+    return folder
+
+
+def test_missing_file_names_the_file(data_copy):
+    (data_copy / "claims.csv").unlink()
+    with pytest.raises(DataNotFoundError, match=r"claims\.csv"):
+        load_claims()
+
+
+def test_missing_column_names_file_and_column(data_copy):
+    path = data_copy / "claims.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.drop(columns=["lever"]).to_csv(path, index=False)
+    with pytest.raises(DataFormatError, match=r"claims\.csv lacks the column\(s\) lever"):
+        load_claims()
+
+
+def test_unparseable_date_names_file_column_and_row(data_copy):
+    path = data_copy / "sanctions_2014_2015.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[2, "date"] = "16/03/2014"
+    frame.to_csv(path, index=False)
+    with pytest.raises(DataFormatError, match=r"sanctions_2014_2015\.csv.*'date'.*row 3"):
+        load_sanctions_timeline()
+
+
+def test_impossible_date_is_rejected(data_copy):
+    path = data_copy / "new_start_events.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[0, "date"] = "2010-02-30"
+    frame.to_csv(path, index=False)
+    with pytest.raises(DataFormatError, match=r"new_start_events\.csv"):
+        load_new_start_events()
+
+
+def test_wrong_precision_is_rejected(data_copy):
+    path = data_copy / "syria_2015.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[1, "date_precision"] = "month"
+    frame.to_csv(path, index=False)
+    with pytest.raises(DataFormatError, match=r"syria_2015\.csv: data row 2.*date_precision"):
+        load_syria_2015()
+
+
+def test_non_numeric_value_is_rejected(data_copy):
+    path = data_copy / "new_start.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[0, "value"] = "about 900"
+    frame.to_csv(path, index=False)
+    with pytest.raises(DataFormatError, match=r"new_start\.csv: column 'value'.*'about 900'"):
+        load_new_start()
+
+
+def test_empty_required_cell_is_rejected(data_copy):
+    path = data_copy / "claims.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[4, "source_url"] = ""
+    frame.to_csv(path, index=False)
+    with pytest.raises(
+        DataFormatError, match=r"claims\.csv: column 'source_url' must not be empty"
+    ):
+        load_claims()
+
+
+def test_garbage_file_gives_a_clear_error(data_copy):
+    (data_copy / "claims.csv").write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(DataFormatError, match=r"claims\.csv"):
+        load_claims()
+
+
+def test_partial_dates_become_the_first_day_of_the_period():
+    economy = load_russia_economy()
+    year_row = economy[(economy["date_precision"] == "year")].iloc[0]
+    assert year_row["date"] == pd.Timestamp(f"{year_row['date'].year}-01-01")
+    month = economy[economy["date_precision"] == "month"]
+    assert (month["date"].dt.day == 1).all()
+
+
+def test_rouble_and_brent_pairs_only_days_where_both_are_sourced():
+    paired = load_rouble_and_brent()
+    economy = load_russia_economy()
+    rouble_days = set(economy.loc[economy["indicator"] == "RUB per USD", "date"])
+    assert len(paired) >= 6
+    assert set(paired["date"]) <= rouble_days
+    assert paired["date"].is_monotonic_increasing
+    assert paired["rub_per_usd"].between(20, 120).all()
+    assert paired["brent_usd"].between(20, 150).all()
+    assert paired["brent_kind"].str.startswith("spot price").all()
+    # 23 Dec 2014: official rate 56.494 against Brent spot 59.07
+    row = paired[paired["date"] == pd.Timestamp("2014-12-23")].iloc[0]
+    assert row["rub_per_usd"] == pytest.approx(56.494)
+    assert row["brent_usd"] == pytest.approx(59.07)
+
+
+def test_economy_values_are_plausible_and_typed():
+    economy = load_russia_economy()
+    brent = economy[economy["indicator"] == "Brent crude price"]
+    assert brent["value"].between(20, 150).all()
+    monthly = brent[brent["period"] == "month average"]
+    assert len(monthly) == 36
+    assert monthly["date"].min() == pd.Timestamp("2013-01-01")
+    imf = economy[economy["value_kind"].str.startswith("model-based")]
+    assert len(imf) == 3
+    assert (imf["source_publisher"] != "").all()
+
+
+def test_energy_sanctions_can_be_listed():
+    sanctions = load_sanctions_timeline()
+    energy = sanctions[sanctions["sector"].str.split(";").apply(lambda s: "energy" in s)]
+    assert {"US", "EU"} <= set(energy["actor"])
+    assert (energy["date"] <= pd.Timestamp("2015-12-31")).all()
+
+
+def test_syria_strike_share_claims_come_from_different_claimants():
+    syria = load_syria_2015()
+    shares = syria[syria["unit"] == "percent"]
+    assert set(shares["value"]) == {90.0, 30.0}
+    assert shares["claimant"].nunique() == 2
+    ranges = syria[syria["value_high"].notna()]
+    assert (ranges["value_high"] > ranges["value"]).all()
+
+
+def test_afghanistan_ranges_are_ordered():
+    afghanistan = load_afghanistan()
+    both = afghanistan.dropna(subset=["value_low", "value_high"])
+    assert (both["value_high"] >= both["value_low"]).all()
+    assert afghanistan["date"].min() == pd.Timestamp("1979-12-27")
+
+
+def test_new_start_limits_match_categories():
+    new_start = load_new_start()
+    limits = new_start.groupby("category")["limit"].unique().to_dict()
+    assert {k: list(v) for k, v in limits.items()} == {
+        "deployed_launchers": [700],
+        "deployed_warheads": [1550],
+        "deployed_and_nondeployed_launchers": [800],
+    }
+    sept_2015 = new_start[new_start["as_of"] == pd.Timestamp("2015-09-01")]
+    warheads = sept_2015[sept_2015["category"] == "deployed_warheads"].set_index("party")
+    assert warheads.loc["Russia", "value"] == 1648
+    assert warheads.loc["US", "value"] == 1538
+
+
+def test_source_disagreements_keep_at_least_two_sources_per_topic():
+    disagreements = load_source_disagreements()
+    counts = disagreements.groupby("topic")["source_name"].nunique()
+    assert (counts >= 2).all(), counts[counts < 2]
+
+
+# Each question's outcome must follow from its sourced resolving events.
+def _events(ids: str) -> pd.DataFrame:
+    events = load_what_happened_next().set_index("event_id")
+    return events.loc[ids.split(";")]
+
+
+def test_every_resolving_event_exists_and_questions_open_at_cutoff():
+    questions = load_forecast_questions()
+    known = set(load_what_happened_next()["event_id"])
+    assert 8 <= len(questions) <= 10
+    assert (questions["opened"] == pd.Timestamp("2015-12-31")).all()
+    assert (questions["resolution_date"] > questions["opened"]).all()
+    assert set(questions["outcome"]) == {0, 1}
+    for row in questions.itertuples():
+        assert set(row.resolved_by.split(";")) <= known, row.question_id
+    implied = questions["article_implied"].dropna()
+    assert implied.between(0, 1).all()
+
+
+def _question(qid: str) -> pd.Series:
+    questions = load_forecast_questions().set_index("question_id")
+    return questions.loc[qid]
+
+
+def _mentions(events: pd.DataFrame, *words: str) -> pd.DataFrame:
+    text = events["event"].str.lower()
+    mask = pd.Series(True, index=events.index)
+    for word in words:
+        mask &= text.str.contains(word.lower(), regex=False)
+    return events[mask]
+
+
+def test_outcomes_follow_from_their_events():
+    # q01: an EU prolongation adopted before the resolution date runs past it -> not lifted
+    q = _question("q01")
+    ev = _mentions(_events(q["resolved_by"]), "EU prolongs")
+    assert (ev["date"] <= q["resolution_date"]).any()
+    assert q["outcome"] == 0
+    assert _mentions(ev, "31 July 2018").shape[0] == 1
+    # q02: only deconfliction, then channels suspended -> no coalition
+    q = _question("q02")
+    ev = _events(q["resolved_by"])
+    assert not _mentions(ev, "coalition").shape[0]
+    assert q["outcome"] == 0
+    assert _mentions(ev, "deconfliction").shape[0] == 1
+    # q03: battlegroups in all four countries during 2017 -> yes
+    q = _question("q03")
+    ev = _events(q["resolved_by"])
+    assert _mentions(ev, "all four").shape[0] == 1
+    assert q["outcome"] == 1
+    assert (ev["date"] <= q["resolution_date"]).all()
+    # q04: extension dated before the original expiry -> yes
+    q = _question("q04")
+    ev = _mentions(_events(q["resolved_by"]), "New START extended")
+    assert (ev["date"] < q["resolution_date"]).all()
+    assert len(ev) == 1
+    assert q["outcome"] == 1
+    # q05, q06, q07: a withdrawal/extension event before the resolution date -> no
+    for qid, words in (("q05", "INF"), ("q06", "Open Skies"), ("q07", "food embargo")):
+        q = _question(qid)
+        ev = _mentions(_events(q["resolved_by"]), words)
+        assert (ev["date"] <= q["resolution_date"]).any(), qid
+        assert q["outcome"] == 0, qid
+    # q08: New START expires with no follow-on on the resolution date -> no
+    q = _question("q08")
+    ev = _mentions(_events(q["resolved_by"]), "expires", "no follow-on")
+    assert (ev["date"] == q["resolution_date"]).all()
+    assert q["outcome"] == 0
+    # q09: Assad's fall comes after the resolution date -> still in power -> yes
+    q = _question("q09")
+    ev = _mentions(_events(q["resolved_by"]), "Assad")
+    assert (ev["date"] > q["resolution_date"]).all()
+    assert q["outcome"] == 1
+    # q10: a prolongation adopted before the date covering it -> yes
+    q = _question("q10")
+    ev = _mentions(_events(q["resolved_by"]), "EU prolongs")
+    assert (ev["date"] <= q["resolution_date"]).any()
+    assert q["outcome"] == 1

@@ -1,0 +1,174 @@
+"""Tests of the data package as a whole: validity, provenance, dates, documentation."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from frictionless import Package, validate
+
+import postparis.data as data_module
+from postparis.data import INFORMATION_CUTOFF, PUBLICATION_CUTOFF, read_dataset
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+PACKAGE = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+RESOURCES = [r["name"] for r in PACKAGE["resources"]]
+JUNK = ("freenews-en.tk", "46.235.172.94", "porn", "xxx")
+# the only datasets allowed to hold rows after the information cutoff
+AFTER_CUTOFF_ALLOWED = {"what_happened_next"}
+LOADERS = {
+    "article_paragraphs": "load_article_paragraphs",
+    "actors": "load_actors",
+    "claims": "load_claims",
+    "sanctions_2014_2015": "load_sanctions_timeline",
+    "russia_economy": "load_russia_economy",
+    "syria_2015": "load_syria_2015",
+    "afghanistan_stinger": "load_afghanistan",
+    "new_start": "load_new_start",
+    "new_start_events": "load_new_start_events",
+    "nuclear_stockpiles": "load_stockpiles",
+    "what_happened_next": "load_what_happened_next",
+    "forecast_questions": "load_forecast_questions",
+    "source_disagreements": "load_source_disagreements",
+}
+
+
+def test_package_validates_with_frictionless():
+    report = validate(str(DATA / "datapackage.json"))
+    errors = [f"{t.name}: {e.message}" for t in report.tasks for e in t.errors]
+    assert report.valid, "\n".join(errors[:20])
+
+
+def test_package_has_licence_sources_and_one_resource_per_csv():
+    package = Package(str(DATA / "datapackage.json"))
+    assert package.licenses[0]["name"] == "CC-BY-4.0"
+    assert any("eurasianet.org/node/76136" in s.get("path", "") for s in package.sources)
+    csvs = sorted(p.name for p in DATA.glob("*.csv"))
+    assert csvs == sorted(r["path"] for r in PACKAGE["resources"])
+
+
+def test_every_resource_has_a_loader():
+    assert set(LOADERS) == set(RESOURCES)
+
+
+@pytest.mark.parametrize("name", RESOURCES)
+def test_every_row_is_sourced(name):
+    frame = read_dataset(name)
+    assert len(frame) > 0
+    for column in ("source_url", "source_publisher", "confidence"):
+        assert (frame[column] != "").all(), f"{name}: empty {column}"
+    assert frame["source_url"].str.match(r"^https?://\S+$").all()
+    assert set(frame["confidence"]) <= {"high", "medium", "low"}
+    for junk in JUNK:
+        assert not frame["source_url"].str.contains(junk, regex=False).any(), (name, junk)
+
+
+@pytest.mark.parametrize("name", RESOURCES)
+def test_numbers_say_what_kind_of_number_they_are(name):
+    frame = read_dataset(name)
+    numeric = [c for c in ("value", "value_low") if c in frame.columns]
+    if not numeric or "value_kind" not in frame.columns:
+        return
+    has_number = frame[numeric].notna().any(axis=1)
+    assert (frame.loc[has_number, "value_kind"] != "").all(), name
+
+
+def _date_column(frame: pd.DataFrame) -> str | None:
+    for column in ("date", "as_of"):
+        if column in frame.columns:
+            return column
+    return None
+
+
+@pytest.mark.parametrize("name", RESOURCES)
+def test_dates_are_plausible_and_after_cutoff_rows_are_flagged(name):
+    frame = read_dataset(name)
+    column = _date_column(frame)
+    if column is None:
+        return
+    dates = frame[column]
+    assert dates.notna().all(), name
+    assert dates.between(pd.Timestamp("1945-01-01"), pd.Timestamp("2026-12-31")).all()
+    late = dates > INFORMATION_CUTOFF
+    if "after_cutoff" in frame.columns:
+        assert (frame["after_cutoff"] == late).all(), f"{name}: after_cutoff wrong"
+    elif name not in AFTER_CUTOFF_ALLOWED:
+        assert not late.any(), f"{name} holds rows dated after 2015-12-31"
+
+
+@pytest.mark.parametrize("name", RESOURCES)
+def test_rows_after_publication_are_flagged(name):
+    frame = read_dataset(name)
+    if "after_publication" not in frame.columns:
+        return
+    expected = frame["date"] > PUBLICATION_CUTOFF
+    assert (frame["after_publication"] == expected).all(), name
+
+
+def test_only_what_happened_next_goes_beyond_the_cutoff_unflagged():
+    stockpiles = read_dataset("nuclear_stockpiles")
+    assert (stockpiles["after_cutoff"] == (stockpiles["year"] > 2015)).all()
+    events = read_dataset("what_happened_next")
+    assert events["after_cutoff"].any()
+    assert (events["date"] >= pd.Timestamp("2015-10-01")).all()
+
+
+def test_article_paragraph_references_are_1_to_24():
+    for name in RESOURCES:
+        frame = read_dataset(name)
+        for column in ("paragraph", "first_paragraph", "article_para"):
+            if column in frame.columns:
+                present = frame[column].dropna()
+                assert present.between(1, 24).all(), (name, column)
+
+
+@pytest.mark.parametrize("name", RESOURCES)
+def test_loader_returns_the_package_columns_with_documented_types(name):
+    loader = getattr(data_module, LOADERS[name])
+    frame = loader()
+    fields = next(r for r in PACKAGE["resources"] if r["name"] == name)["schema"]["fields"]
+    assert list(frame.columns) == [f["name"] for f in fields]
+    doc = loader.__doc__ or ""
+    for field in fields:
+        assert f"``{field['name']}``" in doc, f"{LOADERS[name]} does not document {field['name']}"
+        series = frame[field["name"]]
+        if field["name"] in {"date", "as_of", "opened", "resolution_date"}:
+            assert pd.api.types.is_datetime64_any_dtype(series)
+        elif field["type"] == "integer":
+            assert pd.api.types.is_integer_dtype(series)
+        elif field["type"] == "number":
+            assert pd.api.types.is_float_dtype(series)
+        elif field["type"] == "boolean":
+            assert pd.api.types.is_bool_dtype(series)
+        else:
+            assert pd.api.types.is_string_dtype(series)
+
+
+def _readme_tables() -> dict[str, list[str]]:
+    """Map each file name in data/README.md to the column names listed in its table."""
+    tables: dict[str, list[str]] = {}
+    current = None
+    for line in (DATA / "README.md").read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"^### `([a-z0-9_]+\.csv)`", line)
+        if heading:
+            current = heading.group(1)
+            tables[current] = []
+            continue
+        if line.startswith("## "):
+            current = None
+        row = re.match(r"^\| `([a-z_]+)` \|", line)
+        if current and row:
+            tables[current].append(row.group(1))
+    return tables
+
+
+def test_readme_documents_exactly_the_package_columns():
+    tables = _readme_tables()
+    assert set(tables) == {r["path"] for r in PACKAGE["resources"]}
+    for resource in PACKAGE["resources"]:
+        documented = tables[resource["path"]]
+        described = [f["name"] for f in resource["schema"]["fields"]]
+        assert documented == described, resource["path"]
