@@ -114,7 +114,7 @@ def plot_fighter_estimates(estimates: pd.DataFrame, ax: Axes | None = None) -> A
     ax.invert_yaxis()
     ax.set_xlim(0, max(8000.0, float(estimates["high"].max()) * 1.1) if len(estimates) else 8000)
     ax.set_xlabel("people (estimate)")
-    add_source(ax, "Source: data/syria_2015.csv (Defense News; Sputnik citing Soufan, CIA, Putin)")
+    add_source(ax, "Source: data/syria_2015.csv (publishers named in each label)")
     return ax
 
 
@@ -122,7 +122,10 @@ def describe_estimates(estimates: pd.DataFrame) -> str:
     """Return a text alternative for :func:`plot_fighter_estimates`, built from the data."""
     parts = [f"Chart of {len(estimates)} estimates of fighters from Russia or the CIS with IS."]
     for row in estimates.itertuples():
-        figure = f"{row.low:,.0f} to {row.high:,.0f}" if row.high > row.low else f"{row.high:,.0f}"
+        figure = figure_text(row.low, row.high, row.value_kind)
         late = ", after the article" if row.after_publication else ""
-        parts.append(f"{row.claimant} ({row.date:%b %Y}{late}): {figure} {row.measure}.")
+        parts.append(
+            f"{row.claimant} ({row.date:%b %Y}{late}, reported by {row.source_publisher}): "
+            f"{figure} {row.measure}."
+        )
     return " ".join(parts)
