@@ -14,7 +14,7 @@ export PATH := $(BIN):$(PATH)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-dev lab test test-fast lint format notebooks check-notebooks lock bench clean
+.PHONY: help setup setup-dev lab test test-fast lint format notebooks check-notebooks lock bench classroom classroom-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -61,6 +61,12 @@ lock: setup-dev ## Recompile the locks from requirements*.in and copy the lock t
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --output-file requirements.txt requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --output-file requirements-dev.txt requirements-dev.in
 	cp requirements.txt binder/requirements.txt
+
+classroom: ## Start a local JupyterHub classroom (as root): an instructor and two learners
+	$(PYTHON) deploy/jupyterhub/classroom.py up
+
+classroom-down: ## Stop the local classroom (ARGS=--purge also deletes its accounts)
+	$(PYTHON) deploy/jupyterhub/classroom.py down $(ARGS)
 
 clean: ## Remove the environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

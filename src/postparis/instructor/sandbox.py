@@ -372,6 +372,9 @@ def enable(course_dir: Path, kernel_name: str = KERNEL_NAME, restrict: bool = Tr
         "# Every submission runs in the grading sandbox kernel, whatever its notebook names.",
         "c = get_config()  # noqa: F821",
         f"c.Execute.kernel_name = {kernel_name!r}",
+        "# A submission that ignores interrupts is then graded (its later cells fail on",
+        "# timeout) instead of aborting its grading.",
+        "c.Execute.raise_on_iopub_timeout = False",
     ]
     if not settings["network"]:
         lines.append('c.KernelManager.transport = "ipc"  # the sandbox has no network')

@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -73,9 +74,11 @@ def plot_timeline(timeline: pd.DataFrame, ax: Axes | None = None) -> Axes:
     )
     ax.axvline(PUBLICATION_CUTOFF, color=PALETTE["black"], linestyle="--", linewidth=1)
     ax.set_yticks(y, [_short(e) for e in rows["event"]], fontsize=8)
+    ax.xaxis.set_major_locator(mdates.DayLocator(bymonthday=[1, 15]))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     ax.set_xlabel("Date (2015)")
-    ax.set_title("Syria, autumn 2015: who did and said what, and when")
-    ax.legend(loc="lower left", fontsize=8)
+    ax.set_title("Syria, autumn 2015")
+    ax.legend(loc="upper right", fontsize=8)
     ax.grid(axis="y", visible=False)
     add_source(ax, "Source: course data (syria_2015.csv), each row with its own source")
     return ax
@@ -109,7 +112,7 @@ def plot_estimate_ranges(ranges: pd.DataFrame, unit: str, ax: Axes | None = None
             va="center",
             fontsize=9,
         )
-    ax.set_yticks(y, [_short(c, 44) for c in rows["claimant"]], fontsize=8)
+    ax.set_yticks(y, [_short(c, 62) for c in rows["claimant"]], fontsize=8)
     ax.set_xlim(0, float(rows["value_high"].max()) * 1.25)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel(f"Estimate ({unit})")

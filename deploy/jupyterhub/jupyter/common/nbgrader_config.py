@@ -12,6 +12,6 @@ c = get_config()  # type: ignore[name-defined]  # noqa: F821  (injected by trait
 
 c.CourseDirectory.course_id = os.environ.get("POSTPARIS_COURSE_ID", "postparis")
 # Created in advance, mode 1777, by root: learners write into its inbound folder.
-c.Exchange.root = os.environ.get("POSTPARIS_EXCHANGE_ROOT", "/srv/nbgrader/exchange")
+c.Exchange.root = os.environ.get("POSTPARIS_EXCHANGE", "/srv/nbgrader/exchange")
 # Fetched assignments land in ~/<course id>/<assignment id>, so two courses never collide.
 c.Exchange.path_includes_course = True
