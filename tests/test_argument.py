@@ -302,8 +302,11 @@ def test_proposal_map_and_comparison_charts(data: ArgumentData) -> None:
     assert n_points == len(proposal_ids(data.claims))
     coding = dict.fromkeys(proposal_ids(data.claims), 0)
     ax = plots.plot_stance_comparison(compare_codings(coding, data.claims))
-    figure = show_figure(ax.figure, alt="Twelve proposals, all coded 0.", caption="Test")
-    assert "Twelve proposals" in figure.html
+    table = compare_codings(coding, data.claims)
+    figure = show_figure(ax.figure, alt=plots.describe_stance_comparison(table), caption="Test")
+    assert "c17: yours +0, reference -2" in figure.html
+    assert plots.describe_argument_structure(data.paragraphs).count("¶") == 24
+    assert "c25 by pickering at +1" in plots.describe_proposal_map(data.claims)
     with pytest.raises(CourseInputError, match="compare_codings"):
         plots.plot_stance_comparison(pd.DataFrame({"a": [1]}))
 

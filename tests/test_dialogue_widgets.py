@@ -62,6 +62,7 @@ def test_new_start_explorer_shows_parties_limits_and_margins() -> None:
     _by_description(box, "Party").value = "Russia"
     assert "United States" not in table.value
     assert "Russia: from" in chart.value
+    assert "<figcaption>Russia: deployed warheads" in chart.value  # visible text changes too
     _by_description(box, "Category").value = "deployed_and_nondeployed_launchers"
     assert "limit of 800" in chart.value
     assert "77 over" in table.value  # Russia's 877 in September 2015

@@ -14,6 +14,7 @@ private one and so would hide them for the wrong reason).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -34,7 +35,6 @@ import nbformat
 import pytest
 
 from postparis.instructor import sandbox
-from postparis.instructor import sandbox_launcher as launcher
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).with_name("sandbox_fixtures")
@@ -389,93 +389,96 @@ def gradebook_state(course: Course) -> tuple[bool, bool, str]:
 
 @dataclass
 class GradingRun:
-    """What one grading of the hostile course (with or without the sandbox) left behind."""
+    """What grading the hostile course (with or without the sandbox) left behind."""
 
     mode: str
     course: Course
-    hostile: subprocess.CompletedProcess[str]
-    verdicts: dict[str, str]
-    observed: dict[str, bool]
-    initial_hashes: dict[str, str | None]
-    final_hashes: dict[str, str | None]
-    good_scores_before: dict[str, float | None]
-    probe: list[dict[str, object]]
-    daemons: list[int]
-    sandbox_left: list[tuple[int, int]]
-    gradebook_integrity: str
-    good_seconds: float
+    good_seconds: list[float]  # wall time of `nbgrader autograde` for the good students
+    hostile: subprocess.CompletedProcess[str] | None = None
+    verdicts: dict[str, str] = field(default_factory=dict)
+    observed: dict[str, bool] = field(default_factory=dict)
+    initial_hashes: dict[str, str | None] = field(default_factory=dict)
+    final_hashes: dict[str, str | None] = field(default_factory=dict)
+    good_scores_before: dict[str, float | None] = field(default_factory=dict)
+    probe: list[dict[str, object]] = field(default_factory=list)
+    daemons: list[int] = field(default_factory=list)
+    sandbox_left: list[tuple[int, int]] = field(default_factory=list)
+    gradebook_integrity: str = ""
+
+    def execute_seconds(self, students: tuple[str, ...]) -> list[float]:
+        """Seconds each of ``students``' kernels took (start, cells, shutdown)."""
+        return [float(str(r["seconds"])) for r in self.probe if r["student"] in students]
 
 
-def grade(mode: str) -> GradingRun:
-    """Grade the good students, then the hostile ones, and record the evidence."""
-    course = make_course(HOSTILE)
-    if mode == "sandbox":
-        sandbox.enable(course.root)
+def grade_good(run: GradingRun) -> None:
+    """Autograde the good submissions once more, timing the whole nbgrader command."""
     started = time.monotonic()
-    done = course.autograde("good-*")
-    good_seconds = time.monotonic() - started
+    done = run.course.autograde("good-*")
+    run.good_seconds.append(time.monotonic() - started)
     assert done.returncode == 0, done.stderr[-3000:]
-    initial = {str(p): sha256(p) for p in course.protected() if p != course.gradebook}
-    good_before = {student: course.scores(student) for student in GOOD}
-    hostile = course.autograde("h*")
-    sandbox_left = sandbox.wait_until_reaped(UID_FIRST, UID_COUNT, timeout=10)
+
+
+def grade_hostile(run: GradingRun) -> None:
+    """Autograde the hostile submissions and record the evidence."""
+    course = run.course
+    run.initial_hashes = {str(p): sha256(p) for p in course.protected() if p != course.gradebook}
+    run.good_scores_before = {student: course.scores(student) for student in GOOD}
+    hostile = run.hostile = course.autograde("h*")
+    run.sandbox_left = sandbox.wait_until_reaped(UID_FIRST, UID_COUNT, timeout=10)
     time.sleep(0.2)
-    daemons = daemon_pids(course)
-    final = {path: sha256(Path(path)) for path in initial}
-    marker, table, integrity = gradebook_state(course)
-    observed = {
+    run.daemons = daemon_pids(course)
+    run.final_hashes = {path: sha256(Path(path)) for path in run.initial_hashes}
+    marker, table, run.gradebook_integrity = gradebook_state(course)
+
+    def changed(path: Path) -> bool:
+        return run.final_hashes[str(path)] != run.initial_hashes[str(path)]
+
+    run.observed = {
         "write-gradebook": marker,
         "sql-gradebook": table,
-        "write-key": final[str(course.key())] != initial[str(course.key())],
-        "write-other-student": final[str(course.autograded(VICTIM))]
-        != initial[str(course.autograded(VICTIM))],
-        "write-other-submission": final[str(course.submitted(VICTIM))]
-        != initial[str(course.submitted(VICTIM))],
+        "write-key": changed(course.key()),
+        "write-other-student": changed(course.autograded(VICTIM)),
+        "write-other-submission": changed(course.submitted(VICTIM)),
         "write-course": (course.root / f"pwned-{course.token}.txt").exists(),
         "write-exchange": (course.exchange / f"pwned-{course.token}.txt").exists(),
         "write-host-tmp": Path(f"/tmp/postparis-pwned-{course.token}").exists(),
         "kill-grader": hostile.returncode == -signal.SIGKILL,
-        "leave-daemon": bool(daemons),
+        "leave-daemon": bool(run.daemons),
         # nbgrader gives up on (and removes) a submission it could not finish grading
         "ignore-interrupts": not course.autograded("h6-stubborn").is_file(),
     }
-    probe = []
     if course.probe_log.is_file():
-        probe = [json.loads(line) for line in course.probe_log.read_text().splitlines()]
-    return GradingRun(
-        mode=mode,
-        course=course,
-        hostile=hostile,
-        verdicts=reported_attacks(course, list(HOSTILE)),
-        observed=observed,
-        initial_hashes=initial,
-        final_hashes=final,
-        good_scores_before=good_before,
-        probe=probe,
-        daemons=daemons,
-        sandbox_left=sandbox_left,
-        gradebook_integrity=integrity,
-        good_seconds=good_seconds,
-    )
+        lines = course.probe_log.read_text().splitlines()
+        run.probe = [json.loads(line) for line in lines]
+    run.verdicts = reported_attacks(course, list(HOSTILE))
 
 
 def clean_up(run: GradingRun) -> None:
     """Kill what a control run left running and remove its files outside the course."""
     for pid in run.daemons + daemon_pids(run.course):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     Path(f"/tmp/postparis-pwned-{run.course.token}").unlink(missing_ok=True)
     shutil.rmtree(run.course.base, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
 def runs(installed: Installed) -> Iterator[dict[str, GradingRun]]:
+    """Grade the hostile course without ("control") and with the sandbox.
+
+    The good submissions are graded twice per mode, alternating, before any hostile one:
+    that is the timing comparison. Then the hostile submissions are graded.
+    """
     graded: dict[str, GradingRun] = {}
     try:
         for mode in ("control", "sandbox"):
-            graded[mode] = grade(mode)
+            graded[mode] = GradingRun(mode, make_course(HOSTILE), good_seconds=[])
+        sandbox.enable(graded["sandbox"].course.root)
+        for _ in range(2):
+            for run in graded.values():
+                grade_good(run)
+        for run in graded.values():
+            grade_hostile(run)
         yield graded
     finally:
         for run in graded.values():
@@ -513,7 +516,7 @@ def test_sandbox_grades_every_submission(runs: dict[str, GradingRun]) -> None:
     run = runs["sandbox"]
     assert run.hostile.returncode == 0, run.hostile.stderr[-3000:]
     scores = {student: run.course.scores(student) for student in (*GOOD, *HOSTILE)}
-    expected = {student: FULL_MARKS for student in scores}
+    expected = dict.fromkeys(scores, FULL_MARKS)
     expected["h6-stubborn"] = 0.0  # its tests queue behind a loop that ignores interrupts
     assert scores == expected
 
@@ -529,8 +532,7 @@ def test_sandbox_keeps_gradebook_and_key_byte_for_byte_while_student_code_runs(
     runs: dict[str, GradingRun],
 ) -> None:
     run = runs["sandbox"]
-    students = sorted(str(record["student"]) for record in run.probe)
-    assert students == sorted([*GOOD, *HOSTILE])
+    assert {record["student"] for record in run.probe} == {*GOOD, *HOSTILE}
     for record in run.probe:
         assert record["before"] == record["after"], record["student"]
 
@@ -561,9 +563,21 @@ def test_no_attack_goes_unchecked(runs: dict[str, GradingRun]) -> None:
 
 
 @pytest.mark.slow
-def test_print_grading_times(runs: dict[str, GradingRun]) -> None:
-    control, boxed = runs["control"].good_seconds, runs["sandbox"].good_seconds
+def test_print_grading_time_ratio(runs: dict[str, GradingRun]) -> None:
+    # The good submissions, graded alternately without and with the sandbox. The ratio is
+    # printed for the record and asserted only loosely: timing belongs in benchmarks.
+    control, boxed = runs["control"], runs["sandbox"]
+    whole = statistics.median(boxed.good_seconds) / statistics.median(control.good_seconds)
+    kernels = statistics.median(boxed.execute_seconds(GOOD)) / statistics.median(
+        control.execute_seconds(GOOD)
+    )
     print(
-        f"\nautograde of {len(GOOD)} good submissions: {control:.2f} s without the sandbox, "
-        f"{boxed:.2f} s with it (ratio {boxed / control:.2f}, single run)"
+        f"\nautograde of {len(GOOD)} good submissions: "
+        f"{[round(t, 2) for t in control.good_seconds]} s without the sandbox, "
+        f"{[round(t, 2) for t in boxed.good_seconds]} s with it: ratio of medians {whole:.3f}; "
+        f"per kernel (start, cells, shutdown): ratio of medians {kernels:.3f}"
+    )
+    slack = 2.0 * len(GOOD)  # seconds: a loaded CI machine is noisy
+    assert statistics.median(boxed.good_seconds) <= (
+        1.2 * statistics.median(control.good_seconds) + slack
     )

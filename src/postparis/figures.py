@@ -13,6 +13,11 @@ Every chart in the course
 
 Plot helpers in the topic modules take ``ax=None`` and return the ``Axes``, so that
 exercises can reuse them.
+
+Rendering is one Agg draw and a PNG encode (no ``savefig``, which draws twice when a
+layout engine is set). A widget that redraws its chart on every move keeps a
+:class:`LiveFigure`: the layout is computed once, the static parts are drawn once, and
+each move draws only the artists that move over that cached background.
 """
 
 from __future__ import annotations
@@ -20,13 +25,17 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib as mpl
+import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from postparis.validation import CourseInputError
 
@@ -35,6 +44,7 @@ __all__ = [
     "MARKERS",
     "PALETTE",
     "AccessibleFigure",
+    "LiveFigure",
     "add_source",
     "course_style",
     "figure_html",
@@ -139,10 +149,50 @@ def add_source(ax: Axes, text: str) -> None:
         fig.get_layout_engine().set(h_pad=0.15)
 
 
-def _png_bytes(fig: Figure, dpi: int) -> bytes:
+def _agg_canvas(fig: Figure) -> FigureCanvasAgg:
+    """Return the figure's Agg canvas, attaching one if it has none."""
+    canvas = fig.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        canvas = FigureCanvasAgg(fig)
+    return canvas
+
+
+def _encode_png(canvas: FigureCanvasAgg, compress_level: int) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(
+        buffer, format="PNG", compress_level=compress_level
+    )
     return buffer.getvalue()
+
+
+def _png_bytes(fig: Figure, dpi: int, compress_level: int = 6) -> bytes:
+    """Render ``fig`` as PNG in a single Agg draw (layout included) at ``dpi``."""
+    canvas = _agg_canvas(fig)
+    saved = fig.dpi
+    if dpi != saved:
+        fig.set_dpi(dpi)
+    try:
+        canvas.draw()
+        return _encode_png(canvas, compress_level)
+    finally:
+        if dpi != saved:
+            fig.set_dpi(saved)
+
+
+def _check_alt_and_caption(alt: str, caption: str) -> None:
+    if not isinstance(alt, str) or len(alt.strip()) < 10:
+        raise CourseInputError("Every figure needs alt text: a sentence saying what it shows.")
+    if not isinstance(caption, str) or not caption.strip():
+        raise CourseInputError("Every figure needs a one-line caption.")
+
+
+def _figure_markup(src: str, alt: str, caption: str) -> str:
+    return (
+        '<figure class="postparis-figure" style="margin:0">'
+        f'<img src="{src}" alt="{html.escape(alt.strip(), quote=True)}" '
+        'style="max-width:100%;height:auto">'
+        f"<figcaption>{html.escape(caption.strip())}</figcaption></figure>"
+    )
 
 
 def _svg_text(fig: Figure) -> str:
@@ -180,10 +230,7 @@ def figure_html(
     CourseInputError
         If ``alt`` or ``caption`` is empty.
     """
-    if not isinstance(alt, str) or len(alt.strip()) < 10:
-        raise CourseInputError("Every figure needs alt text: a sentence saying what it shows.")
-    if not isinstance(caption, str) or not caption.strip():
-        raise CourseInputError("Every figure needs a one-line caption.")
+    _check_alt_and_caption(alt, caption)
     if fmt == "png":
         src = "data:image/png;base64," + base64.b64encode(_png_bytes(fig, dpi)).decode("ascii")
     elif fmt == "svg":
@@ -192,12 +239,123 @@ def figure_html(
         ).decode("ascii")
     else:
         raise CourseInputError(f"fmt must be 'png' or 'svg'; you gave {fmt!r}.")
-    return (
-        '<figure class="postparis-figure" style="margin:0">'
-        f'<img src="{src}" alt="{html.escape(alt.strip(), quote=True)}" '
-        'style="max-width:100%;height:auto">'
-        f"<figcaption>{html.escape(caption.strip())}</figcaption></figure>"
-    )
+    return _figure_markup(src, alt, caption)
+
+
+class LiveFigure:
+    """A figure a widget redraws on every move, rendered fast enough for a slider.
+
+    The first render computes the layout (then frozen: the layout engine is switched
+    off, so later renders skip it) and draws everything except the *moving* artists;
+    that background is cached. Each later render restores the background and draws
+    only the moving artists over it (matplotlib's "blitting"), then encodes a quickly
+    compressed PNG. When something else changes (axis limits, a title, a static
+    artist), the background is drawn again: automatically when an axes' limits, title
+    or labels change, or when the ``key`` passed to :meth:`html` changes.
+
+    Parameters
+    ----------
+    fig
+        The figure, e.g. from :func:`new_figure`, with its static parts drawn.
+    moving
+        The artists that change from one move to the next (lines whose data changes,
+        a marker, a band...). They are drawn on top of everything else.
+    freeze_layout
+        Compute the layout once, at the first render (default), instead of on every
+        full redraw.
+    dpi
+        Render at this resolution (default: the figure's).
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> (line,) = ax.plot([0, 1], [0, 1])
+    >>> add_source(ax, "Source: example")
+    >>> live = LiveFigure(fig, moving=[line])
+    >>> line.set_ydata([1, 0])
+    >>> live.html("A line falling from 1 to 0.", "Example").startswith("<figure")
+    True
+    """
+
+    def __init__(
+        self,
+        fig: Figure,
+        moving: Iterable[Artist] = (),
+        *,
+        freeze_layout: bool = True,
+        dpi: float | None = None,
+    ) -> None:
+        self.fig = fig
+        self.moving = list(moving)
+        for artist in self.moving:
+            artist.set_animated(True)
+        if dpi is not None:
+            fig.set_dpi(dpi)
+        self.canvas = _agg_canvas(fig)
+        self.freeze_layout = freeze_layout
+        self._background: Any = None
+        self._state: Hashable = None
+
+    def _axes_state(self) -> tuple[Hashable, ...]:
+        """Limits, title and labels of every axes (those not drawn as moving artists)."""
+        moving = {id(artist) for artist in self.moving}
+
+        def text(artist: Artist) -> str | None:
+            return None if id(artist) in moving else artist.get_text()  # type: ignore[attr-defined]
+
+        return tuple(
+            (
+                tuple(ax.get_xlim()),
+                tuple(ax.get_ylim()),
+                text(ax.title),
+                text(ax.xaxis.label),
+                text(ax.yaxis.label),
+                ax.get_visible(),
+            )
+            for ax in self.fig.axes
+        )
+
+    def invalidate(self) -> None:
+        """Draw everything again at the next render (e.g. after changing a static artist)."""
+        self._background = None
+
+    def png(self, key: Hashable = None) -> bytes:
+        """Return the current chart as PNG bytes.
+
+        Parameters
+        ----------
+        key
+            Anything hashable describing the static parts; when it changes from the last
+            render, the background is drawn again.
+        """
+        state = (key, self._axes_state())
+        if self._background is None or state != self._state:
+            self.canvas.draw()  # animated (moving) artists are skipped here
+            if self.freeze_layout and self.fig.get_layout_engine() is not None:
+                self.fig.set_layout_engine("none")
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._state = state
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in self.moving:
+            if artist.get_visible():
+                self.fig.draw_artist(artist)
+        return _encode_png(self.canvas, compress_level=1)
+
+    def html(self, alt: str, caption: str, *, key: Hashable = None) -> str:
+        """Return the current chart as an HTML ``<figure>`` with alt text and a caption.
+
+        The markup is the one :func:`figure_html` produces, so screen readers get the
+        ``alt`` text of the ``<img>`` as usual.
+
+        Raises
+        ------
+        CourseInputError
+            If ``alt`` or ``caption`` is empty.
+        """
+        _check_alt_and_caption(alt, caption)
+        src = "data:image/png;base64," + base64.b64encode(self.png(key)).decode("ascii")
+        return _figure_markup(src, alt, caption)
 
 
 class AccessibleFigure:

@@ -6,7 +6,8 @@ after executing a submission, never while its kernel runs, so any change to the 
 files between the two snapshots was made by the student's code.
 
 Configured through two environment variables: ``POSTPARIS_PROBE_FILES`` (a JSON list of
-paths) and ``POSTPARIS_PROBE_LOG`` (a JSON-lines file to append one record per kernel).
+paths) and ``POSTPARIS_PROBE_LOG`` (a JSON-lines file to append one record per kernel,
+with the seconds the execution took: kernel start, cells and shutdown).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,7 @@ class ProbedExecute(Execute):
         """Execute the notebook between two snapshots of the probed files."""
         paths = json.loads(os.environ.get("POSTPARIS_PROBE_FILES", "[]"))
         before = snapshot(paths)
+        started = time.monotonic()
         try:
             return super().preprocess(nb, resources, *args, **kwargs)
         finally:
@@ -45,6 +48,7 @@ class ProbedExecute(Execute):
                 "student": resources.get("nbgrader", {}).get("student"),
                 "before": before,
                 "after": snapshot(paths),
+                "seconds": time.monotonic() - started,
             }
             with open(os.environ["POSTPARIS_PROBE_LOG"], "a", encoding="utf-8") as log:
                 log.write(json.dumps(record) + "\n")

@@ -20,6 +20,7 @@ __all__ = [
     "describe_argument_structure",
     "describe_proposal_map",
     "describe_source_table",
+    "describe_stance_comparison",
     "plot_argument_structure",
     "plot_proposal_map",
     "plot_source_table",
@@ -262,6 +263,15 @@ def describe_proposal_map(claims: pd.DataFrame) -> str:
         f"Dot chart of the {len(proposals)} proposals by policy lever (rows) and reference "
         "stance from -2 to +2 (columns). " + "; ".join(parts) + "."
     )
+
+
+def describe_stance_comparison(table: pd.DataFrame) -> str:
+    """Describe :func:`plot_stance_comparison`'s chart in words, for alt text."""
+    rows = [
+        f"{r.claim_id}: yours {int(r.yours):+d}, reference {int(r.reference):+d}"
+        for r in table.itertuples(index=False)
+    ]
+    return "Stance of each proposal, your coding beside the reference. " + "; ".join(rows) + "."
 
 
 def plot_stance_comparison(table: pd.DataFrame, ax: Axes | None = None) -> Axes:

@@ -12,6 +12,7 @@ inspections); the data rows carry their own sources.
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.axes import Axes
 
@@ -198,6 +199,8 @@ def plot_new_start(
             fontsize=9,
         )
     ax.set_ylabel("number declared")
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_title(CATEGORY_LABELS[chosen], fontsize=11)
     ax.legend(loc="best")
     add_source(ax, SOURCE_LINE)

@@ -12,6 +12,7 @@ import html
 from collections.abc import Callable
 
 import ipywidgets as widgets
+import matplotlib.dates as mdates
 import pandas as pd
 
 from postparis.data import load_new_start
@@ -52,10 +53,14 @@ _PARTY_STYLE = {
 }
 
 
-def _freeze_layout(fig: object) -> None:
-    """Fix the layout after the first render, so later renders skip the layout pass."""
-    fig.canvas.draw()  # type: ignore[attr-defined]
-    fig.set_layout_engine("none")  # type: ignore[attr-defined]
+def _freeze_layout(fig: object, first_render: list[bool]) -> None:
+    """After the first render (which ran the constrained layout), keep that layout.
+
+    Later renders then skip the layout pass, the slowest part of drawing a figure.
+    """
+    if first_render[0]:
+        fig.set_layout_engine("none")  # type: ignore[attr-defined]
+        first_render[0] = False
 
 
 # --- New START explorer ---------------------------------------------------------------
@@ -79,7 +84,7 @@ def _exchange_html(wide: pd.DataFrame, category: str, parties: list[str]) -> str
         f"(or over) the limit of {limit:,} at each data exchange"
     )
     return (
-        '<table class="postparis-table" style="border-collapse:collapse">'
+        '<table class="postparis-table" style="border-collapse:collapse;min-width:36em">'
         f'<caption style="text-align:left">{caption}</caption>'
         f'<thead><tr><th scope="col">exchange</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
@@ -136,7 +141,8 @@ def new_start_explorer(table: pd.DataFrame, *, category: str = "deployed_warhead
         fontsize=9,
     )
     ax.set_ylabel("number declared")
-    ax.legend(loc="upper right")
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     add_source(ax, SOURCE_LINE)
     first_render = [True]
 
@@ -165,15 +171,15 @@ def new_start_explorer(table: pd.DataFrame, *, category: str = "deployed_warhead
             wide.index.min() - pd.Timedelta(days=60), wide.index.max() + pd.Timedelta(days=60)
         )
         ax.set_title(CATEGORY_LABELS[chooser.value], fontsize=11)
-        if first_render[0]:
-            _freeze_layout(fig)
-            first_render[0] = False
+        ax.legend(handles=[lines[p] for p in wanted], loc="upper right")
         chart.value = figure_html(
             fig,
             alt=describe_exchanges(wide, chooser.value, wanted, show_limit=show_limit.value),
-            caption=f"New START: {CATEGORY_LABELS[chooser.value].lower()}, "
-            "declared at each data exchange up to September 2015.",
+            caption=f"{' and '.join(PARTY_LABELS[p] for p in wanted)}: "
+            f"{CATEGORY_LABELS[chooser.value].lower()}, declared at each New START data "
+            "exchange up to September 2015.",
         )
+        _freeze_layout(fig, first_render)
         numbers.value = _exchange_html(wide, chooser.value, wanted)
 
     for control in (party, chooser, show_limit):
@@ -281,10 +287,11 @@ def repeated_game_simulator(
             ha="right",
             fontsize=8,
         )
-    ax.set_ylim(-0.1, 5.1)
+    ax.set_ylim(-0.1, 6.3)
+    ax.set_yticks(range(6))
     ax.set_xlabel("round")
     ax.set_ylabel("average payoff per round so far")
-    ax.legend(loc="lower left", ncols=2, fontsize=8)
+    ax.legend(loc="upper center", ncols=4, fontsize=8)
     add_source(ax, "Model: repeated prisoner's dilemma, payoffs 5/3/1/0 (Axelrod 1984)")
     first_render = [True]
 
@@ -310,9 +317,6 @@ def repeated_game_simulator(
         )
         ax.set_xlim(0.5, result.rounds + 0.5)
         ax.set_title(f"Player A: {pick_a.value}; player B: {pick_b.value}", fontsize=11)
-        if first_render[0]:
-            _freeze_layout(fig)
-            first_render[0] = False
         flipped = sum(result.flipped_a) + sum(result.flipped_b)
         alt = (
             f"Line chart over {result.rounds} rounds of each player's average payoff per "
@@ -322,8 +326,12 @@ def repeated_game_simulator(
             f"Noise flipped {flipped} moves, marked by triangles near the bottom."
         )
         chart.value = figure_html(
-            fig, alt=alt, caption="One match: average payoff per round so far, for each player."
+            fig,
+            alt=alt,
+            caption=f"One match, {pick_a.value} (A) against {pick_b.value} (B): each player's "
+            "average payoff per round so far.",
         )
+        _freeze_layout(fig, first_render)
         common = {
             "noise": float(noise_slider.value),
             "rounds": int(rounds_slider.value),

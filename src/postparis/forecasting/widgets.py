@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from postparis.data import load_forecast_questions
-from postparis.figures import PALETTE, add_source, figure_html, new_figure
+from postparis.figures import PALETTE, LiveFigure, add_source, new_figure
 from postparis.forecasting.model import (
     calibration_table,
     largest_calibration_gap,
@@ -200,6 +200,10 @@ def _build_calibration_explorer(
     # updates, and skipping the solver makes each redraw much faster.
     fig.set_layout_engine("none")
     ax.set_position((0.13, 0.2, 0.84, 0.7))
+    ax.set_title(" ", fontsize=9)
+    # Axes, diagonal and labels are drawn once; a move redraws only the points, their
+    # counts and the title over that background.
+    live = LiveFigure(fig, moving=[line, *labels, ax.title], dpi=72)
     rendered: dict[tuple[str, int], tuple[str, str]] = {}
 
     chooser = widgets.Dropdown(
@@ -245,7 +249,7 @@ def _build_calibration_explorer(
             f"Reliability diagram for {name} with {n} bins. {points}. "
             f"Largest gap from the diagonal: {gap:.2f}."
         )
-        picture_html = figure_html(fig, alt=alt, caption=f"Reliability diagram: {name}", dpi=72)
+        picture_html = live.html(alt, f"Reliability diagram: {name}")
         numbers_html = (
             f"{_table_html(table)}<p><b>Largest gap</b> between a bin's mean forecast and "
             f"the share that happened: <b>{gap:.2f}</b></p>"

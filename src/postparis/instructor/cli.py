@@ -9,6 +9,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from postparis.instructor.bench import add_bench_command
+from postparis.instructor.grading import add_grade_command
+
 __all__ = ["main"]
 
 
@@ -44,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="only report notebooks that are out of date (exit 1 if any)",
     )
     build.set_defaults(func=_build_notebooks)
+    add_grade_command(sub)
+    add_bench_command(sub)
     return parser
 
 

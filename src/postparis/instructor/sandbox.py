@@ -76,7 +76,7 @@ def _pp_can_write(path):
 _pp_status = open("/proc/self/status").read()
 print("POSTPARIS-SANDBOX-PROBE " + _j.dumps({
     "pid": _o.getpid(), "uid": _o.getuid(), "gid": _o.getgid(), "groups": _o.getgroups(),
-    "cwd": _o.getcwd(), "home": _o.environ.get("HOME"),
+    "cwd": _o.getcwd(), "home": _o.environ.get("HOME"), "stdlib": _o.__file__,
     "limits": {n: _r.getrlimit(getattr(_r, n))[1] for n in
                ("RLIMIT_CPU", "RLIMIT_AS", "RLIMIT_NPROC", "RLIMIT_FSIZE", "RLIMIT_NOFILE")},
     "no_new_privs": "NoNewPrivs:\t1" in _pp_status,
@@ -265,6 +265,11 @@ def install(
     if unknown:
         raise SandboxSetupError(f"unknown sandbox settings: {', '.join(unknown)}")
     config["kernel_argv"] = [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    if not config["network"]:
+        try:
+            launcher.ipc_base(config)
+        except launcher.SandboxError as error:
+            raise SandboxSetupError(str(error)) from None
 
     settings_path = _settings_path(prefix)
     launch = settings_path.with_name("launch")
@@ -377,7 +382,15 @@ def enable(course_dir: Path, kernel_name: str = KERNEL_NAME, restrict: bool = Tr
         "c.Execute.raise_on_iopub_timeout = False",
     ]
     if not settings["network"]:
-        lines.append('c.KernelManager.transport = "ipc"  # the sandbox has no network')
+        lines += [
+            "# The sandbox has no network: kernels talk over Unix sockets, named per grader.",
+            "import os as _os",
+            "from jupyter_core.paths import jupyter_runtime_dir as _runtime_dir",
+            "",
+            "_os.makedirs(_runtime_dir(), mode=0o700, exist_ok=True)",
+            'c.KernelManager.transport = "ipc"',
+            'c.KernelManager.ip = _os.path.join(_runtime_dir(), f"sandbox-{_os.getpid()}")',
+        ]
     lines.append(BLOCK_END)
     local = course / LOCAL_CONFIG
     kept = _without_block(local.read_text(encoding="utf-8")) if local.is_file() else ""
@@ -466,6 +479,7 @@ def check(kernel_name: str = KERNEL_NAME, timeout: float = 60.0) -> dict[str, An
         manager = KernelManager(kernel_name=kernel_name)
         if not settings["network"]:
             manager.transport = "ipc"
+            manager.ip = os.path.join(work, "kernel")
         started = time.monotonic()
         try:
             manager.start_kernel(cwd=work)
@@ -502,7 +516,27 @@ def check(kernel_name: str = KERNEL_NAME, timeout: float = 60.0) -> dict[str, An
         problems.append(f"left processes running: {report['leftover']}")
     if problems:
         raise SandboxSetupError("the sandbox is not confining: " + "; ".join(problems))
+    report["warnings"] = _python_warnings(settings["kernel_argv"][0], report["stdlib"])
     return report
+
+
+def _python_warnings(python: str, sandbox_stdlib: str) -> list[str]:
+    """Warn when the sandbox uid cannot read the kernel Python's own standard library."""
+    done = subprocess.run(
+        [python, "-I", "-c", "import os; print(os.__file__)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    mine = done.stdout.strip()
+    if not mine or mine == sandbox_stdlib:
+        return []
+    return [
+        f"in the sandbox, {python} loads its standard library from {sandbox_stdlib}, not "
+        f"{mine}: the sandbox uid cannot read {Path(mine).parent.parent}. Kernels still run, "
+        "on another standard library; make that installation world-readable or use a "
+        "Python installed in a world-readable place."
+    ]
 
 
 # -- command line ------------------------------------------------------------------------------------
@@ -552,6 +586,8 @@ def _cmd_install(args: argparse.Namespace) -> int:
             f"Checked: the kernel ran as uid {report['uid']} in {report['cwd']}, "
             f"started in {report['start_seconds']:.2f} s, left nothing running."
         )
+        for warning in report["warnings"]:
+            print(f"Warning: {warning}")
     for course in args.enable or []:
         print(f"Enabled for {course}: {enable(course)}")
     return 0
@@ -578,6 +614,8 @@ def _cmd_disable(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     report = check(args.kernel)
     print(json.dumps(report, indent=2))
+    for warning in report["warnings"]:
+        print(f"Warning: {warning}")
     print("The sandbox confines its kernel.")
     return 0
 

@@ -616,8 +616,10 @@ def copy_folder(caller: Caller, source: str, target: str, uid: int, exclude: lis
         extra_groups=[],
     )
     assert reader.stdout is not None
+    assert reader.stderr is not None
     reader.stdout.close()
-    read_errors = reader.stderr.read() if reader.stderr else b""
+    with reader.stderr:
+        read_errors = reader.stderr.read()
     if reader.wait() != 0:
         raise SandboxError(
             f"cannot read {source} as uid {caller.uid}: {read_errors.decode(errors='replace').strip()}"
@@ -740,14 +742,33 @@ def parse_connection(raw: bytes, path: str) -> dict[str, Any]:
     return info
 
 
-def prepare_ipc(config: dict[str, Any], caller: Caller, uid: int, info: dict[str, Any]) -> str:
+def ipc_base(config: dict[str, Any]) -> str:
+    """Return the folder of the per-kernel socket folders (IPC transport, no network).
+
+    Raises
+    ------
+    SandboxError
+        If the sandbox would not see it: under ``/tmp`` (replaced) or a hidden path.
+    """
+    base = config["state_dir"].rstrip("/") + "-ipc"
+    for covered in ("/tmp", *config["hide_paths"]):
+        if _inside(base, covered):
+            raise SandboxError(
+                f"{base} is under {covered}, which the sandbox replaces: choose another state_dir"
+            )
+    return base
+
+
+def prepare_ipc(
+    config: dict[str, Any], caller: Caller, uid: int, info: dict[str, Any], parent: int
+) -> str:
     """Route an IPC-transport kernel's sockets through a folder both sides can reach.
 
     The kernel binds ``<sockets>/k-<port>`` (a per-kernel folder owned by the sandbox
     uid, group of the caller); symbolic links at the paths the client expects, made with
     the caller's rights, point there. Returns the per-kernel folder.
     """
-    base = config["state_dir"].rstrip("/") + "-ipc"
+    base = ipc_base(config)
     os.makedirs(base, mode=0o711, exist_ok=True)
     os.chmod(base, 0o711)
     folder = os.path.join(base, str(uid))
@@ -756,6 +777,8 @@ def prepare_ipc(config: dict[str, Any], caller: Caller, uid: int, info: dict[str
     os.chown(folder, uid, caller.gid)
     os.chmod(folder, 0o2770)
     original = info["ip"]
+    if not os.path.isabs(original):  # jupyter_client's default: relative to the client's cwd
+        original = os.path.join(os.readlink(f"/proc/{parent}/cwd"), original)
     ports = [
         info[key] for key in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
     ]
@@ -865,7 +888,7 @@ def launch(argv: list[str], config_path: str) -> None:
     )
     cleanup = []
     if info["transport"] == "ipc" and not config["network"]:
-        cleanup.append(prepare_ipc(config, caller, lease.uid, info))
+        cleanup.append(prepare_ipc(config, caller, lease.uid, info, parent))
     start_watcher(lease, os.getpid(), parent, cleanup)
     lease.release()  # the watcher holds the lock from now on
     layout = build_sandbox(config, caller, lease.uid, cwd, info, os.path.basename(connection_path))

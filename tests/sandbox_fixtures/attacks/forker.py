@@ -8,7 +8,11 @@ def spawn(count):
     children = []
     try:
         for _ in range(count):
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:
+                print(f"the process limit stopped the spawn after {len(children)} of {count}")
+                raise
             if pid == 0:
                 time.sleep(5)
                 os._exit(0)

@@ -22,8 +22,9 @@ def create(path):
     return os.path.exists(path)
 
 
-attempt("write-gradebook", lambda: append(f"{COURSE}/gradebook.db", b"PWNED-" + TOKEN.encode()))
+# SQL first: SQLite may drop bytes appended after its last page when it commits.
 attempt("sql-gradebook", sql)
+attempt("write-gradebook", lambda: append(f"{COURSE}/gradebook.db", b"PWNED-" + TOKEN.encode()))
 attempt("write-key", lambda: append(f"{COURSE}/source/ps1/ps1.ipynb", b" "))
 attempt("write-other-student", lambda: append(f"{COURSE}/autograded/{VICTIM}/ps1/ps1.ipynb", b" "))
 attempt(

@@ -1,0 +1,873 @@
+"""Autograde a whole class in parallel: ``postparis-instructor grade MODULE``.
+
+``nbgrader autograde`` grades students one after another, so a class of 60 keeps one
+core busy while the others wait. :func:`grade_class` runs nbgrader's own autograder
+(:class:`nbgrader.converters.Autograde`, exactly what ``nbgrader autograde MODULE
+--student ID --force --create`` runs) in several worker processes, one student per
+worker at a time, in the real course directory: the graded notebooks land in
+``autograded/`` and the grades in nbgrader's own gradebook, as after a serial run.
+
+Concurrency. The gradebook is an SQLite file, and two nbgrader processes writing it at
+once can fail with "database is locked" (nbgrader then aborts the whole run). Every
+worker therefore takes an exclusive lock (``flock`` on ``<gradebook>.lock``) for as long
+as it holds a :class:`nbgrader.api.Gradebook` open; nbgrader opens one only for short
+reads and writes, never while a notebook executes, so notebooks run in parallel and
+only the database work is serialized. A lock error from outside (e.g. a formgrader
+writing at the same moment) is retried with a back-off.
+
+What plain nbgrader only warns about or leaves in its log, the closing table says for
+every folder ``submitted/<student>/<module>``: graded (score), INCOMPLETE (graded, but a
+cell was stopped at the timeout: its exercise scored 0 and needs a look), or NOT graded
+and why (no notebook, a notebook that is not JSON, a renamed notebook, a kernel that
+died, any other error). The exit status is 1 if any submission is not cleanly graded.
+
+The grading sandbox (:mod:`postparis.instructor.sandbox`) needs nothing special: when a
+course enables it, nbgrader's configuration names the sandbox kernel, every worker
+loads that configuration, and each kernel launch leases its own uid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import glob
+import json
+import os
+import selectors
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal
+
+__all__ = [
+    "GradingError",
+    "Outcome",
+    "Status",
+    "add_grade_command",
+    "course_root",
+    "format_progress",
+    "format_table",
+    "grade_class",
+    "gradebook_lock",
+]
+
+Status = Literal["graded", "incomplete", "not graded"]
+
+#: How often a submission is retried when the gradebook stays locked from outside.
+LOCK_RETRIES = 4
+#: The worker's first line on its protocol channel once it is ready.
+_READY = "ready"
+
+
+class GradingError(RuntimeError):
+    """The class cannot be graded at all (not a course, module not generated...)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one student's submission.
+
+    Attributes
+    ----------
+    student
+        The student id (the folder name under ``submitted/``).
+    status
+        ``"graded"``, ``"incomplete"`` (graded, but a cell was stopped at the time
+        limit) or ``"not graded"``.
+    score, max_score
+        Autograded points earned and available (``None`` if nothing was recorded).
+    seconds
+        Wall-clock time spent on this submission.
+    reason
+        Why it is not cleanly graded; empty when it is.
+    notes
+        Anything else worth a look (e.g. an extra notebook that was ignored).
+    attempts
+        How many times nbgrader ran on it (more than 1 after a locked gradebook).
+    """
+
+    student: str
+    status: Status
+    score: float | None = None
+    max_score: float | None = None
+    seconds: float = 0.0
+    reason: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    attempts: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True if the submission is cleanly graded."""
+        return self.status == "graded"
+
+    def score_text(self) -> str:
+        """Return ``"2.5 / 3"``, or ``"-"`` when nothing was recorded."""
+        if self.score is None or self.max_score is None:
+            return "-"
+        return f"{self.score:g} / {self.max_score:g}"
+
+
+# -- the gradebook lock --------------------------------------------------------------------------
+def _sqlite_path(db_url: str) -> Path | None:
+    """Return the file behind an ``sqlite:///`` URL, or None for any other database."""
+    prefix = "sqlite:///"
+    if not db_url.startswith(prefix):
+        return None
+    path = db_url[len(prefix) :].split("?", 1)[0]
+    return None if path in ("", ":memory:") else Path(path)
+
+
+class _ReentrantFileLock:
+    """An exclusive ``flock`` that the same process may take again while it holds it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.depth = 0
+        self.fd: int | None = None
+
+    def acquire(self) -> None:
+        if self.depth == 0:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o660)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(fd)
+                raise
+            self.fd = fd
+        self.depth += 1
+
+    def release(self) -> None:
+        if self.depth == 0:
+            return
+        self.depth -= 1
+        if self.depth == 0 and self.fd is not None:
+            fd, self.fd = self.fd, None
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+_LOCKS: dict[Path, _ReentrantFileLock] = {}
+
+
+def _lock_for(database: Path) -> _ReentrantFileLock:
+    path = database.with_name(database.name + ".lock")
+    return _LOCKS.setdefault(path, _ReentrantFileLock(path))
+
+
+@contextlib.contextmanager
+def gradebook_lock(db_url: str) -> Iterator[None]:
+    """Hold the course's gradebook lock (if the gradebook is an SQLite file).
+
+    The parallel graders take the same lock whenever they open the gradebook, so code
+    holding it reads or writes the database alone.
+    """
+    database = _sqlite_path(db_url)
+    if database is None:
+        yield
+        return
+    lock = _lock_for(database)
+    lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _serialize_gradebook_access(db_url: str) -> None:
+    """Make every :class:`nbgrader.api.Gradebook` on ``db_url`` hold the lock while open.
+
+    nbgrader opens the gradebook in short ``with Gradebook(...)`` blocks (its converters
+    and preprocessors), never while a notebook executes; holding the lock from the
+    constructor (which may create tables) to ``close()`` serializes exactly that.
+    """
+    from nbgrader.api import Gradebook
+
+    database = _sqlite_path(db_url)
+    if database is None or getattr(Gradebook, "_postparis_locked", False):
+        return
+    lock = _lock_for(database)
+    original_init = Gradebook.__init__
+    original_close = Gradebook.close
+
+    def locked_init(self: Any, url: str, *args: Any, **kwargs: Any) -> None:
+        locked = _sqlite_path(url) == database
+        if locked:
+            lock.acquire()
+        try:
+            original_init(self, url, *args, **kwargs)
+        except BaseException:
+            if locked:
+                lock.release()
+            raise
+        self._postparis_holds_lock = locked
+
+    def locked_close(self: Any) -> None:
+        try:
+            original_close(self)
+        finally:
+            if self.__dict__.pop("_postparis_holds_lock", False):
+                lock.release()
+
+    Gradebook.__init__ = locked_init  # type: ignore[method-assign]
+    Gradebook.close = locked_close  # type: ignore[method-assign]
+    Gradebook._postparis_locked = True  # type: ignore[attr-defined]
+
+
+# -- loading the course ------------------------------------------------------------------------
+def _load_nbgrader(course: Path, argv: Sequence[str] = ()) -> Any:
+    """Return an initialized nbgrader application for ``course`` (its config loaded)."""
+    from nbgrader.apps.baseapp import NbGrader
+
+    previous = Path.cwd()
+    os.chdir(course)
+    try:
+        app = NbGrader()
+        app.initialize(list(argv))
+    finally:
+        os.chdir(previous)
+    return app
+
+
+def course_root(course_dir: Path | None = None) -> Path:
+    """Return the nbgrader course folder to grade in.
+
+    Parameters
+    ----------
+    course_dir
+        A course folder (holding ``nbgrader_config.py``), or a folder whose nbgrader
+        configuration points at one (as the repository root's does). Default: the
+        current folder if it has an ``nbgrader_config.py``, else the repository's
+        ``assignments/``.
+
+    Raises
+    ------
+    GradingError
+        If the folder is not an nbgrader course.
+    """
+    if course_dir is None:
+        here = Path.cwd()
+        if (here / "nbgrader_config.py").is_file():
+            course_dir = here
+        else:
+            from postparis.instructor.course import NbgraderError, source_directory
+
+            try:
+                course_dir = source_directory().parent
+            except NbgraderError as error:
+                raise GradingError(
+                    f"{here} is not an nbgrader course (no nbgrader_config.py): "
+                    "run from the course folder or pass --course-dir"
+                ) from error
+    folder = Path(course_dir).absolute()
+    if not (folder / "nbgrader_config.py").is_file():
+        raise GradingError(f"{folder} is not an nbgrader course folder (no nbgrader_config.py)")
+    app = _load_nbgrader(folder)
+    return Path(app.coursedir.root).absolute()
+
+
+# -- what is in the class --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Submission:
+    student: str
+    folder: Path
+    notebooks: tuple[str, ...]  # *.ipynb file names in the folder
+    problem: str = ""  # set when there is nothing nbgrader can grade
+    reason: str = ""
+    notes: tuple[str, ...] = ()
+
+
+def _inspect(student: str, folder: Path, expected: set[str]) -> _Submission:
+    """Look at a submission folder before grading and say what nbgrader will find."""
+    import nbformat
+
+    if not folder.is_dir():
+        return _Submission(
+            student, folder, (), "missing", f"no submission folder {folder.name} for this student"
+        )
+    names = tuple(sorted(p.name for p in folder.glob("*.ipynb")))
+    if not names:
+        others = sorted(p.name for p in folder.iterdir())[:4]
+        found = f" (it holds {', '.join(others)})" if others else " (it is empty)"
+        return _Submission(student, folder, names, "no-notebook", f"no notebook in the folder{found}")
+    known = [n for n in names if n in expected]
+    unknown = [n for n in names if n not in expected]
+    wanted = ", ".join(sorted(expected)) or "?"
+    if not known:
+        return _Submission(
+            student,
+            folder,
+            names,
+            "renamed",
+            f"renamed notebook: found {', '.join(unknown)}, expected {wanted}",
+        )
+    notes = tuple(f"ignored {name} (not a notebook of this assignment)" for name in unknown)
+    for name in known:
+        try:
+            nbformat.read(folder / name, as_version=4)
+        except Exception as error:  # nbformat raises several kinds for a broken file
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            return _Submission(
+                student,
+                folder,
+                names,
+                "not-json",
+                f"{name} is not a readable notebook (not valid JSON){': ' + first[:120] if first else ''}",
+                notes,
+            )
+    return _Submission(student, folder, names, notes=notes)
+
+
+def _discover(
+    coursedir: Any, module: str, students: Sequence[str] | None, expected: set[str]
+) -> list[_Submission]:
+    """Return every submission of ``module`` (or only ``students``'), in name order."""
+    if students:
+        names = list(dict.fromkeys(students))
+    else:
+        pattern = coursedir.format_path(coursedir.submitted_directory, "*", module)
+        names = sorted(Path(p).parent.name for p in glob.glob(pattern) if Path(p).is_dir())
+    return [
+        _inspect(
+            name,
+            Path(coursedir.format_path(coursedir.submitted_directory, name, module)),
+            expected,
+        )
+        for name in names
+    ]
+
+
+def _expected_notebooks(db_url: str, course_id: str, module: str) -> set[str]:
+    """Return the notebook file names of ``module`` known to the gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    database = _sqlite_path(db_url)
+    if database is not None and not database.is_file():
+        raise GradingError(
+            f"no gradebook at {database}: run `nbgrader generate_assignment {module}` first"
+        )
+    with gradebook_lock(db_url), Gradebook(db_url, course_id) as gradebook:
+        try:
+            assignment = gradebook.find_assignment(module)
+        except MissingEntry:
+            raise GradingError(
+                f"{module!r} is not in the gradebook: run `nbgrader generate_assignment {module}` "
+                "in the course folder first"
+            ) from None
+        return {f"{notebook.name}.ipynb" for notebook in assignment.notebooks}
+
+
+# -- the worker ----------------------------------------------------------------------------------------
+def _explain_failure(text: str) -> tuple[str, str]:
+    """Return ``(kind, reason)`` for a failed nbgrader run, from its log and traceback."""
+    checks: list[tuple[tuple[str, ...], str, str]] = [
+        (
+            ("DeadKernelError", "Kernel died"),
+            "kernel-died",
+            "the kernel died while running the notebook (the student's code crashed or "
+            "ended the Python process)",
+        ),
+        (
+            ("UnresponsiveKernelError", "kernel became unresponsive"),
+            "unresponsive",
+            "the kernel stopped responding and could not be interrupted",
+        ),
+        (
+            ("NotJSONError", "does not appear to be JSON", "JSONDecodeError"),
+            "not-json",
+            "the notebook is not valid JSON",
+        ),
+        (
+            ("No notebooks found", "Skipping unknown notebook"),
+            "renamed",
+            "no notebook with the assignment's name",
+        ),
+        (
+            ("database is locked",),
+            "locked",
+            "the gradebook stayed locked by another program",
+        ),
+        (
+            ("Kernel didn't respond", "Kernel died before replying"),
+            "kernel-start",
+            "the kernel did not start",
+        ),
+    ]
+    for needles, kind, reason in checks:
+        if any(needle in text for needle in needles):
+            return kind, reason
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if "Error" in line or "Exception" in line]
+    last = (errors or lines or ["no details"])[-1]
+    return "error", f"nbgrader failed: {last[:200]}"
+
+
+def _timeouts(folder: Path) -> list[str]:
+    """Return the cells of the graded notebooks in ``folder`` stopped at the time limit."""
+    import nbformat
+
+    stopped = []
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception:  # a graded notebook we cannot read has no timeouts to report
+            continue
+        for index, cell in enumerate(nb.cells):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error" and output.get("ename") == (
+                    "CellTimeoutError"
+                ):
+                    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                    stopped.append(grade_id or f"cell {index + 1}")
+    return stopped
+
+
+def _auto_scores(db_url: str, course_id: str, module: str, student: str) -> tuple[float, float]:
+    """Return the autograded points earned and available for ``student``'s ``module``."""
+    from nbgrader.api import Gradebook
+
+    score = maximum = 0.0
+    with gradebook_lock(db_url), Gradebook(db_url, course_id) as gradebook:
+        submission = gradebook.find_submission(module, student)
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                cell = grade.cell
+                if cell.cell_type == "code":
+                    maximum += float(cell.max_score)
+                    score += float(grade.score or 0.0)
+    return score, maximum
+
+
+class _Worker:
+    """Grades one student at a time inside a worker process (see :func:`_worker_main`)."""
+
+    def __init__(self, course: Path, module: str, argv: Sequence[str]) -> None:
+        import logging
+
+        self.module = module
+        self.app = _load_nbgrader(course, argv)
+        for handler in list(self.app.log.handlers):
+            if type(handler) is logging.StreamHandler:
+                self.app.log.removeHandler(handler)  # the parent reports; the log has details
+        self.coursedir = self.app.coursedir
+        self.db_url = self.coursedir.db_url
+        self.course_id = self.coursedir.course_id
+        _serialize_gradebook_access(self.db_url)
+
+    def grade(self, student: str) -> dict[str, Any]:
+        from nbgrader.converters import Autograde
+        from nbgrader.utils import capture_log, temp_attrs
+
+        started = time.perf_counter()
+        attempts = 0
+        while True:
+            attempts += 1
+            with temp_attrs(
+                self.coursedir, assignment_id=self.module, student_id=glob.escape(student)
+            ):
+                converter = Autograde(coursedir=self.coursedir, parent=self.app)
+                converter.force = True
+                converter.create_student = True
+                result = capture_log(converter)
+            text = f"{result.get('log', '')}\n{result.get('error', '')}"
+            if result["success"] or attempts >= LOCK_RETRIES or "database is locked" not in text:
+                break
+            time.sleep(0.5 * 2**attempts)
+        report: dict[str, Any] = {"student": student, "attempts": attempts}
+        if result["success"]:
+            graded = Path(
+                self.coursedir.format_path(self.coursedir.autograded_directory, student, self.module)
+            )
+            stopped = _timeouts(graded)
+            report["kind"] = "timeout" if stopped else ""
+            report["reason"] = (
+                f"stopped at the time limit: {', '.join(stopped)} (scored 0; check by hand)"
+                if stopped
+                else ""
+            )
+        else:
+            report["kind"], report["reason"] = _explain_failure(text)
+        notes = sorted(
+            {
+                line.split("Skipping unknown notebook:", 1)[1].strip()
+                for line in text.splitlines()
+                if "Skipping unknown notebook:" in line
+            }
+        )
+        report["notes"] = [f"ignored {Path(n).name}" for n in notes]
+        try:
+            report["score"], report["max_score"] = _auto_scores(
+                self.db_url, self.course_id, self.module, student
+            )
+        except Exception:  # no submission recorded: report no score
+            report["score"] = report["max_score"] = None
+        report["seconds"] = time.perf_counter() - started
+        return report
+
+
+def _worker_main(course: str, module: str, argv: list[str]) -> int:
+    """Serve grading requests: one student id per line on stdin, one JSON line back.
+
+    The real stdout is kept for the replies; anything else printed goes to stderr.
+    """
+    channel = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    try:
+        worker = _Worker(Path(course), module, argv)
+    except Exception as error:  # sent to the parent, which reports it
+        channel.write(json.dumps({"fatal": f"{type(error).__name__}: {error}"}) + "\n")
+        traceback.print_exc()
+        return 1
+    channel.write(json.dumps({_READY: True}) + "\n")
+    for line in sys.stdin:
+        student = line.strip()
+        if not student:
+            continue
+        try:
+            reply = worker.grade(student)
+        except Exception as error:  # one broken submission must not stop the class
+            traceback.print_exc()
+            reply = {"student": student, "kind": "error", "reason": f"{type(error).__name__}: {error}"}
+        channel.write(json.dumps(reply) + "\n")
+    return 0
+
+
+# -- the parent: a small pool of worker processes -----------------------------------------------------
+class _Process:
+    """One worker process and the student it is grading."""
+
+    def __init__(self, course: Path, module: str, argv: Sequence[str], log: IO[bytes]) -> None:
+        from postparis.instructor.course import nbgrader_environment
+
+        command = [
+            sys.executable,
+            "-m",
+            "postparis.instructor.grading",
+            "--worker",
+            str(course),
+            module,
+            *argv,
+        ]
+        self.log = log
+        self.popen = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            cwd=course,
+            env=nbgrader_environment(),
+            text=True,
+            bufsize=1,
+        )
+        self.student: str | None = None
+        self.started = 0.0
+        self.ready = False
+
+    def send(self, student: str) -> None:
+        assert self.popen.stdin is not None
+        self.student = student
+        self.started = time.perf_counter()
+        self.popen.stdin.write(student + "\n")
+        self.popen.stdin.flush()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            if self.popen.stdin:
+                self.popen.stdin.close()
+
+    def stderr_tail(self, limit: int = 300) -> str:
+        self.log.flush()
+        self.log.seek(0)
+        text = self.log.read().decode("utf-8", errors="replace").strip()
+        return text[-limit:]
+
+
+def _outcome(submission: _Submission, reply: dict[str, Any]) -> Outcome:
+    """Combine what the folder looked like with what nbgrader reported."""
+    kind = reply.get("kind", "error")
+    reason = reply.get("reason", "")
+    if submission.problem and kind:
+        reason = submission.reason  # our own look at the folder says it more precisely
+    status: Status = "graded" if not kind else ("incomplete" if kind == "timeout" else "not graded")
+    scored = status != "not graded"  # a failed run leaves empty grades: show none
+    return Outcome(
+        student=submission.student,
+        status=status,
+        score=reply.get("score") if scored else None,
+        max_score=reply.get("max_score") if scored else None,
+        seconds=float(reply.get("seconds", 0.0)),
+        reason=reason,
+        notes=tuple(dict.fromkeys([*submission.notes, *reply.get("notes", [])])),
+        attempts=int(reply.get("attempts", 0)),
+    )
+
+
+def grade_class(
+    module: str,
+    *,
+    course_dir: Path | None = None,
+    workers: int | None = None,
+    students: Sequence[str] | None = None,
+    timeout: int | None = None,
+    on_result: Callable[[Outcome, int, int], None] | None = None,
+) -> list[Outcome]:
+    """Autograde every submission of ``module`` with nbgrader, in parallel workers.
+
+    Parameters
+    ----------
+    module
+        The assignment (module) id, e.g. ``"02-sanctions"``.
+    course_dir
+        The nbgrader course folder (default: see :func:`course_root`).
+    workers
+        Worker processes (default: the number of CPUs); each grades one student at a time.
+    students
+        Only these students (default: every folder ``submitted/*/<module>``).
+    timeout
+        Stop any cell running longer than this many seconds (nbgrader's
+        ``Execute.timeout``; default: the course's configuration).
+    on_result
+        Called as ``on_result(outcome, done, total)`` as each submission finishes.
+
+    Returns
+    -------
+    list of Outcome
+        One per submission folder (or requested student), in student order.
+
+    Raises
+    ------
+    GradingError
+        If the course or the module cannot be graded at all.
+    """
+    course = course_root(course_dir)
+    app = _load_nbgrader(course)
+    coursedir = app.coursedir
+    expected = _expected_notebooks(coursedir.db_url, coursedir.course_id, module)
+    submissions = _discover(coursedir, module, students, expected)
+    total = len(submissions)
+    outcomes: dict[str, Outcome] = {}
+
+    def finish(outcome: Outcome) -> None:
+        outcomes[outcome.student] = outcome
+        if on_result:
+            on_result(outcome, len(outcomes), total)
+
+    todo: list[_Submission] = []
+    for submission in submissions:
+        if submission.problem in ("missing", "no-notebook"):
+            finish(Outcome(submission.student, "not graded", reason=submission.reason))
+        else:
+            todo.append(submission)
+    by_student = {s.student: s for s in todo}
+    argv = [f"--Execute.timeout={int(timeout)}"] if timeout else []
+    count = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+    queue = list(reversed(todo))
+    pool: list[_Process] = []
+    selector = selectors.DefaultSelector()
+
+    def start_worker() -> None:
+        log = tempfile.TemporaryFile(prefix="postparis-grade-")
+        process = _Process(course, module, argv, log)
+        pool.append(process)
+        assert process.popen.stdout is not None
+        selector.register(process.popen.stdout, selectors.EVENT_READ, process)
+
+    def stop_worker(process: _Process, kill: bool = False) -> None:
+        assert process.popen.stdout is not None
+        selector.unregister(process.popen.stdout)
+        pool.remove(process)
+        process.close()
+        if kill:
+            process.popen.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.popen.wait(timeout=30)
+        process.popen.stdout.close()
+        process.log.close()
+
+    restarts = len(todo) + count  # enough for one death per submission, never a loop
+    try:
+        for _ in range(count if todo else 0):
+            start_worker()
+        while pool:
+            for key, _ in selector.select():
+                process: _Process = key.data
+                assert process.popen.stdout is not None
+                line = process.popen.stdout.readline()
+                if not line:  # the worker died
+                    process.popen.wait()
+                    tail = process.stderr_tail()
+                    if not process.ready and process.student is None:
+                        raise GradingError(f"a grading worker failed to start:\n{tail}")
+                    if process.student is not None:
+                        finish(
+                            Outcome(
+                                process.student,
+                                "not graded",
+                                seconds=time.perf_counter() - process.started,
+                                reason="the grading process died (exit status "
+                                f"{process.popen.returncode}): {tail[-150:]}",
+                            )
+                        )
+                    stop_worker(process)
+                    if queue and restarts > 0:
+                        restarts -= 1
+                        start_worker()
+                    continue
+                reply = json.loads(line)
+                if "fatal" in reply:
+                    tail = process.stderr_tail()
+                    raise GradingError(f"a grading worker could not start: {reply['fatal']}\n{tail}")
+                if reply.get(_READY):
+                    process.ready = True
+                else:
+                    finish(_outcome(by_student[reply["student"]], reply))
+                    process.student = None
+                if queue:
+                    process.send(queue.pop().student)
+                else:
+                    stop_worker(process)
+        for submission in queue:  # only if workers kept dying
+            finish(Outcome(submission.student, "not graded", reason="no grading process left"))
+    finally:
+        for process in list(pool):
+            stop_worker(process, kill=True)
+        selector.close()
+    return [outcomes[s.student] for s in submissions]
+
+
+# -- reporting -----------------------------------------------------------------------------------------
+def format_progress(outcome: Outcome, done: int, total: int) -> str:
+    """Return the one-line progress report for a finished submission."""
+    width = len(str(total))
+    if outcome.status == "graded":
+        what = outcome.score_text()
+    elif outcome.status == "incomplete":
+        what = f"{outcome.score_text()}, INCOMPLETE: {outcome.reason}"
+    else:
+        what = f"NOT graded: {outcome.reason}"
+    return f"[{done:>{width}}/{total}] {outcome.student}  {what}  ({outcome.seconds:.1f} s)"
+
+
+def format_table(outcomes: Sequence[Outcome], module: str, seconds: float, workers: int) -> str:
+    """Return the closing table: every submission, graded (score) or not and why."""
+    header = ("student", "result", "score", "seconds", "why / notes")
+    rows = []
+    for outcome in outcomes:
+        label = {"graded": "graded", "incomplete": "INCOMPLETE", "not graded": "NOT graded"}[
+            outcome.status
+        ]
+        why = "; ".join(part for part in (outcome.reason, *outcome.notes) if part)
+        rows.append(
+            (outcome.student, label, outcome.score_text(), f"{outcome.seconds:.1f}", why or "")
+        )
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]
+    lines = [
+        f"Autograded {module}: {len(outcomes)} submission(s) in {seconds:.1f} s "
+        f"with {workers} worker(s).",
+        "",
+        "  ".join(h.ljust(w) for h, w in zip(header[:4], widths, strict=True)) + "  " + header[4],
+        "  ".join("-" * w for w in widths) + "  " + "-" * len(header[4]),
+    ]
+    for row in rows:
+        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
+        cells += [row[2].rjust(widths[2]), row[3].rjust(widths[3])]
+        lines.append(("  ".join(cells) + "  " + row[4]).rstrip())
+    graded = sum(o.status == "graded" for o in outcomes)
+    incomplete = sum(o.status == "incomplete" for o in outcomes)
+    failed = sum(o.status == "not graded" for o in outcomes)
+    lines += [
+        "",
+        f"{graded} graded, {incomplete} incomplete (a cell stopped at the time limit), "
+        f"{failed} NOT graded.",
+    ]
+    if incomplete or failed:
+        lines.append(
+            "Look at the submissions above: nbgrader's log has the details "
+            "(and `nbgrader autograde MODULE --student ID --force` grades one again)."
+        )
+    return "\n".join(lines)
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    if args.workers is not None and args.workers < 1:
+        print("postparis-instructor grade: error: --workers must be at least 1", file=sys.stderr)
+        return 2
+
+    def progress(outcome: Outcome, done: int, total: int) -> None:
+        print(format_progress(outcome, done, total), flush=True)
+
+    started = time.perf_counter()
+    try:
+        outcomes = grade_class(
+            args.module,
+            course_dir=args.course_dir,
+            workers=args.workers,
+            students=args.student or None,
+            timeout=args.timeout,
+            on_result=progress,
+        )
+    except GradingError as error:
+        print(f"postparis-instructor grade: error: {error}", file=sys.stderr)
+        return 2
+    if not outcomes:
+        print(f"No submissions of {args.module} to grade.")
+        return 0
+    workers = max(1, min(args.workers or os.cpu_count() or 1, len(outcomes)))
+    print()
+    print(format_table(outcomes, args.module, time.perf_counter() - started, workers), flush=True)
+    return 0 if all(o.ok for o in outcomes) else 1
+
+
+def add_grade_command(subparsers: Any) -> None:
+    """Register ``grade MODULE [--workers N] [--student ID ...] [--timeout S]``."""
+    grade = subparsers.add_parser(
+        "grade",
+        help="autograde a whole class with nbgrader in parallel worker processes",
+        description=(
+            "Autograde every submission of MODULE (submitted/<student>/MODULE) with "
+            "nbgrader's autograder, one student per worker process at a time, into the "
+            "course's own gradebook; then print a table of every submission: graded "
+            "(score), INCOMPLETE (a cell hit the time limit) or NOT graded and why. "
+            "Exit status 1 if any submission is not cleanly graded."
+        ),
+    )
+    grade.add_argument("module", help="the module (assignment) id, e.g. 02-sanctions")
+    grade.add_argument(
+        "--workers", type=int, help="worker processes (default: the number of CPUs)"
+    )
+    grade.add_argument(
+        "--student", action="append", metavar="ID", help="grade only this student (repeatable)"
+    )
+    grade.add_argument(
+        "--timeout",
+        type=int,
+        metavar="S",
+        help="stop a cell after S seconds (default: the course's Execute.timeout)",
+    )
+    grade.add_argument(
+        "--course-dir",
+        type=Path,
+        help="the nbgrader course folder (default: this folder's, else the repository's assignments/)",
+    )
+    grade.set_defaults(func=_cmd_grade)
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--worker"] and len(args) >= 3:
+        return _worker_main(args[1], args[2], args[3:])
+    parser = argparse.ArgumentParser(prog="python -m postparis.instructor.grading")
+    add_grade_command(parser.add_subparsers(dest="command", required=True))
+    parsed = parser.parse_args(["grade", *args])
+    return int(parsed.func(parsed))
+
+
+if __name__ == "__main__":
+    sys.exit(_main())
+

@@ -1,0 +1,170 @@
+"""Every module in a real browser: JupyterLab in Chromium, as a learner meets it.
+
+One JupyterLab server from the project's environment serves the whole module; each
+test opens a fresh copy of one notebook in a new page, runs it, looks at what is
+rendered, moves a widget, presses nbgrader's Validate button and saves screenshots
+(test-artifacts/screenshots/, reported at the end of the run). After each test its
+kernels are shut down.
+
+- The answer key runs with Run ▸ Run All Cells, without a single error, and validates.
+- The student version runs cell by cell (Shift+Enter), as a learner does when Run All
+  stops at an unanswered exercise; only solution cells (NotImplementedError) and test
+  cells may fail, and Validate reports the failures.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from browser_support.checks import Stopwatch, rendering_problems
+from browser_support.chromium import TrackedPage
+from browser_support.lab import LabServer, start_lab
+from browser_support.notebook import INSTRUCTOR_PLUGINS, NotebookPage, instructor_ui
+from browser_support.report import RunReport
+from conftest import MODULES, NOTEBOOKS, ROOT, SOURCE
+
+pytest_plugins = ["browser_support.fixtures"]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory, report: RunReport) -> Iterator[LabServer]:
+    """JupyterLab from the project's environment, started in the repository as `make lab` does.
+
+    Its working folder is the repository (Validate reads nbgrader_config.py there); the
+    file browser shows a temporary folder that receives a fresh copy of each notebook.
+    """
+    base = tmp_path_factory.mktemp("jupyterlab")
+    (base / "course").mkdir()
+    server = start_lab(Path(sys.executable).parent, base / "course", base / "server", cwd=ROOT)
+    report.timing(f"JupyterLab started (pid {server.pid}, port {server.port})", server.started_in)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclass
+class Opened:
+    """A notebook open in a page, with its server and page."""
+
+    notebook: NotebookPage
+    tracked: TrackedPage
+    lab: LabServer
+
+
+@pytest.fixture
+def open_notebook(
+    lab: LabServer, new_page: Callable[[], TrackedPage]
+) -> Iterator[Callable[[Path, str], Opened]]:
+    """Copy a notebook into a fresh folder and open it; afterwards close it and its kernels."""
+    opened: list[Opened] = []
+
+    def open_copy(source: Path, folder: str) -> Opened:
+        target = lab.root_dir / folder / source.name
+        target.parent.mkdir(parents=True)
+        shutil.copy2(source, target)
+        tracked = new_page()
+        url = lab.lab_url(f"{folder}/{source.name}", reset="")
+        result = Opened(NotebookPage.open(tracked.page, url, target), tracked, lab)
+        opened.append(result)
+        return result
+
+    try:
+        yield open_copy
+    finally:
+        for item in opened:
+            item.tracked.page.close()
+        lab.shut_down_kernels()
+
+
+def run_module(
+    open_notebook: Callable[[Path, str], Opened],
+    report: RunReport,
+    screenshots: Path,
+    *,
+    module: str,
+    answers: bool,
+) -> None:
+    """Open, run, inspect, drive a widget, screenshot and validate one notebook."""
+    variant = "answer-key" if answers else "student"
+    source = SOURCE / module / f"{module}.ipynb" if answers else NOTEBOOKS / f"{module}.ipynb"
+    clock = Stopwatch()
+    opened = open_notebook(source, f"{variant}-{module}")
+    notebook = opened.notebook
+    clock.lap("open")
+
+    if answers:
+        notebook.run_all()
+    else:
+        notebook.run_past_unanswered_exercises()
+    clock.lap("run")
+
+    saved = notebook.save()
+    problems = rendering_problems(notebook, saved, answers=answers)
+    assert not problems, f"{module} ({variant}) in JupyterLab:\n" + "\n".join(problems)
+
+    change = notebook.drive_a_widget()
+    notebook.page.screenshot(path=str(screenshots / f"{module}-{variant}.png"))
+    clock.lap("widget")
+
+    result = notebook.validate(screenshot=screenshots / f"{module}-{variant}-validate.png")
+    clock.lap("validate")
+    if answers:
+        assert result.outcome == "success", result
+        assert "Success! Your notebook passes all the tests." in result.text
+    else:
+        # A blank earns nothing: Validate lists every autograded test cell as failed.
+        assert result.outcome == "failed", result
+        tests = sum(role == "tests" for _kind, role in notebook.roles)
+        failed = result.text.count("The following cell failed:")
+        assert failed == tests, f"{failed} of {tests} test cells failed:\n{result.text[:2000]}"
+
+    assert not opened.tracked.errors, f"uncaught JavaScript errors: {opened.tracked.errors}"
+    report.timing(
+        f"{module} {variant}: {clock}; {change.kind} {change.label!r}: {change.how}, "
+        f"{change.change}",
+        clock.total(),
+    )
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_answer_key_runs_renders_and_validates_in_jupyterlab(
+    module: str,
+    open_notebook: Callable[[Path, str], Opened],
+    report: RunReport,
+    screenshots: Path,
+) -> None:
+    run_module(open_notebook, report, screenshots, module=module, answers=True)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_student_version_runs_renders_and_fails_validation_in_jupyterlab(
+    module: str,
+    open_notebook: Callable[[Path, str], Opened],
+    report: RunReport,
+    screenshots: Path,
+) -> None:
+    run_module(open_notebook, report, screenshots, module=module, answers=False)
+
+
+def test_instructor_tools_show_in_the_course_environment(
+    open_notebook: Callable[[Path, str], Opened], lab: LabServer
+) -> None:
+    """The project's own environment is the instructor's: nbgrader's menu and panels show.
+
+    This is the control for the Binder simulation, which asserts that learners on Binder
+    see none of them: the same probes find them here.
+    """
+    opened = open_notebook(NOTEBOOKS / f"{MODULES[0]}.ipynb", "instructor-check")
+    ui = instructor_ui(opened.notebook.page)
+    assert "Nbgrader" in ui.menus
+    assert ui.create_assignment_panel
+    assert ui.validate_button
+    assert not set(INSTRUCTOR_PLUGINS) & set(ui.disabled)
+    assert lab.status_code("formgrader") == 200
