@@ -311,23 +311,42 @@ class Course:
                 return None
 
 
-def make_course(attacks: dict[str, str]) -> Course:
-    """Build a course with the good submissions and the given hostile ones."""
+def _new_course() -> Course:
     parent = ROOT / "test-artifacts"
     parent.mkdir(exist_ok=True)
     base = Path(tempfile.mkdtemp(prefix="sandbox-", dir=parent))
     base.chmod(0o755)
-    course = Course(base)
+    return Course(base)
+
+
+def _write_config(course: Course) -> None:
+    config = CONFIG.format(fixtures=str(FIXTURES), root=str(course.root))
+    (course.root / "nbgrader_config.py").write_text(config, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def template() -> Iterator[Course]:
+    """The course with its assignment generated once (nbgrader and alembic are slow)."""
+    course = _new_course()
     course.root.mkdir()
-    course.exchange.mkdir()
-    course.exchange.chmod(0o1777)  # world-writable, as nbgrader's exchange is
-    (course.root / "nbgrader_config.py").write_text(
-        CONFIG.format(fixtures=str(FIXTURES), root=str(course.root)), encoding="utf-8"
-    )
+    _write_config(course)
     course.key().parent.mkdir(parents=True)
     nbformat.write(source_notebook(), course.key())
     done = course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
     assert done.returncode == 0, done.stderr[-3000:]
+    try:
+        yield course
+    finally:
+        shutil.rmtree(course.base, ignore_errors=True)
+
+
+def make_course(template: Course, attacks: dict[str, str]) -> Course:
+    """Copy the template course and add the good submissions and the given hostile ones."""
+    course = _new_course()
+    shutil.copytree(template.root, course.root)
+    _write_config(course)
+    course.exchange.mkdir()
+    course.exchange.chmod(0o1777)  # world-writable, as nbgrader's exchange is
     for student in GOOD:
         course.submit(student, "def double(x):\n    return 2 * x\n")
     for student, attack in attacks.items():
@@ -463,7 +482,7 @@ def clean_up(run: GradingRun) -> None:
 
 
 @pytest.fixture(scope="module")
-def runs(installed: Installed) -> Iterator[dict[str, GradingRun]]:
+def runs(installed: Installed, template: Course) -> Iterator[dict[str, GradingRun]]:
     """Grade the hostile course without ("control") and with the sandbox.
 
     The good submissions are graded twice per mode, alternating, before any hostile one:
@@ -472,7 +491,7 @@ def runs(installed: Installed) -> Iterator[dict[str, GradingRun]]:
     graded: dict[str, GradingRun] = {}
     try:
         for mode in ("control", "sandbox"):
-            graded[mode] = GradingRun(mode, make_course(HOSTILE), good_seconds=[])
+            graded[mode] = GradingRun(mode, make_course(template, HOSTILE), good_seconds=[])
         sandbox.enable(graded["sandbox"].course.root)
         for _ in range(2):
             for run in graded.values():
@@ -581,3 +600,32 @@ def test_print_grading_time_ratio(runs: dict[str, GradingRun]) -> None:
     assert statistics.median(boxed.good_seconds) <= (
         1.2 * statistics.median(control.good_seconds) + slack
     )
+
+
+OFFLINE_FIRST = 2_100_910_000
+
+
+@pytest.mark.slow
+def test_sandbox_without_network_grades_through_nbgrader(
+    installed: Installed,
+    template: Course,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `install --no-network`: kernels get a network namespace and talk to nbgrader over
+    # Unix sockets, which `enable` configures. Interrupts must still arrive.
+    prefix = tmp_path_factory.mktemp("offline-prefix")
+    course = make_course(template, {"h5-sleeper": "sleeper"})
+    try:
+        state_dir = course.base / "state"  # not under /tmp, which the sandbox replaces
+        settings = {"uid_first": OFFLINE_FIRST, "uid_count": 8, "state_dir": str(state_dir)}
+        sandbox.install(prefix, settings={**settings, "network": False})
+        monkeypatch.setenv("JUPYTER_PATH", str(prefix / "share" / "jupyter"))
+        sandbox.enable(course.root)
+        done = course.autograde("*")
+        assert done.returncode == 0, done.stderr[-3000:]
+        scores = {student: course.scores(student) for student in (*GOOD, "h5-sleeper")}
+        assert scores == dict.fromkeys(scores, FULL_MARKS)
+        assert sandbox.wait_until_reaped(OFFLINE_FIRST, 8) == []
+    finally:
+        shutil.rmtree(course.base, ignore_errors=True)

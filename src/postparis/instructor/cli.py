@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from postparis.instructor.bench import add_bench_command
 from postparis.instructor.grading import add_grade_command
+from postparis.instructor.sandbox import add_sandbox_commands
 
 __all__ = ["main"]
 
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(func=_build_notebooks)
     add_grade_command(sub)
     add_bench_command(sub)
+    add_sandbox_commands(sub)
     return parser
 
 

@@ -21,6 +21,7 @@ tell whether sandboxed processes are still running; uids are allocated by each l
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -29,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -317,7 +318,16 @@ def uninstall(prefix: Path = DEFAULT_PREFIX, sudoers_file: Path = SUDOERS_FILE) 
     """Remove what :func:`install` wrote under ``prefix``; return the removed paths."""
     _require_root("`sandbox uninstall`")
     removed = []
-    for path in (_settings_path(prefix).parent, _kernelspec_dir(prefix), sudoers_file):
+    paths = [_settings_path(prefix).parent, _kernelspec_dir(prefix), sudoers_file]
+    try:
+        loaded = json.loads(_settings_path(prefix).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        loaded = {}
+    settings = {**launcher.DEFAULT_CONFIG, **loaded}
+    if not sandbox_processes(int(settings["uid_first"]), int(settings["uid_count"])):
+        state = Path(settings["state_dir"])  # lock files; /run empties itself at boot anyway
+        paths += [state, state.with_name(state.name + "-ipc")]
+    for path in paths:
         if path.is_dir():
             shutil.rmtree(path)
             removed.append(path)
@@ -620,6 +630,20 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _friendly(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn the sandbox's errors into one line for the instructor and exit status 1."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except (SandboxSetupError, launcher.SandboxError) as error:
+            print(f"postparis-instructor sandbox: error: {error}", file=sys.stderr)
+            return 1
+
+    return run
+
+
 def add_sandbox_commands(subparsers: Any) -> None:
     """Register ``sandbox install|uninstall|enable|disable|check`` on a CLI's subparsers."""
     sandbox = subparsers.add_parser(
@@ -645,11 +669,11 @@ def add_sandbox_commands(subparsers: Any) -> None:
     inst.add_argument(
         "--enable", type=Path, action="append", metavar="COURSE_DIR", help="also enable a course"
     )
-    inst.set_defaults(func=_cmd_install)
+    inst.set_defaults(func=_friendly(_cmd_install))
 
     uninst = sub.add_parser("uninstall", help="remove the launcher and its kernel (as root)")
     uninst.add_argument("--prefix", type=Path, default=DEFAULT_PREFIX)
-    uninst.set_defaults(func=_cmd_uninstall)
+    uninst.set_defaults(func=_friendly(_cmd_uninstall))
 
     for name, func, text in (
         ("enable", _cmd_enable, "grade a course in the sandbox"),
@@ -660,11 +684,11 @@ def add_sandbox_commands(subparsers: Any) -> None:
         if name == "enable":
             command.add_argument("--kernel", default=KERNEL_NAME)
             command.add_argument("--no-chmod", action="store_true", help="keep the folder mode")
-        command.set_defaults(func=func)
+        command.set_defaults(func=_friendly(func))
 
     chk = sub.add_parser("check", help="start the sandbox kernel once and verify it")
     chk.add_argument("--kernel", default=KERNEL_NAME)
-    chk.set_defaults(func=_cmd_check)
+    chk.set_defaults(func=_friendly(_cmd_check))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -672,11 +696,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="postparis-instructor")
     add_sandbox_commands(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
-    try:
-        return int(args.func(args))
-    except (SandboxSetupError, launcher.SandboxError) as error:
-        print(f"postparis-instructor sandbox: error: {error}", file=sys.stderr)
-        return 1
+    return int(args.func(args))
 
 
 if __name__ == "__main__":

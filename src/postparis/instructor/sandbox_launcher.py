@@ -891,7 +891,10 @@ def launch(argv: list[str], config_path: str) -> None:
         cleanup.append(prepare_ipc(config, caller, lease.uid, info, parent))
     start_watcher(lease, os.getpid(), parent, cleanup)
     lease.release()  # the watcher holds the lock from now on
-    layout = build_sandbox(config, caller, lease.uid, cwd, info, os.path.basename(connection_path))
+    name = os.path.basename(connection_path)
+    if not name.strip(".") or not all(ch.isalnum() or ch in "._-" for ch in name):
+        name = "kernel.json"
+    layout = build_sandbox(config, caller, lease.uid, cwd, info, name)
     kernel_argv = [
         part.replace("{connection_file}", layout.connection_file) for part in config["kernel_argv"]
     ]
@@ -921,7 +924,7 @@ def main(argv: list[str] | None = None) -> int:
     config_path = os.path.join(os.path.dirname(os.path.realpath(__file__)), CONFIG_NAME)
     try:
         launch(list(sys.argv[1:] if argv is None else argv), config_path)
-    except SandboxError as error:
+    except (SandboxError, OSError) as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 1
     return 1
