@@ -50,7 +50,9 @@ __all__ = [
     "render_decision_readout",
 ]
 
-_LABEL_STYLE = {"description_width": "initial"}
+#: Fixed label widths, so that the sliders of one widget line up.
+_SCORECARD_STYLE = {"description_width": "24em"}
+_DECISION_STYLE = {"description_width": "26em"}
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 
 
@@ -121,7 +123,7 @@ def analogy_scorecard(ratings: dict[str, int] | None = None) -> widgets.VBox:
             step=1,
             description=f"Similarity: {dimension.label}",
             continuous_update=False,
-            style=_LABEL_STYLE,
+            style=_SCORECARD_STYLE,
             layout=widgets.Layout(width="95%"),
         )
         sliders[dimension.key] = slider
@@ -244,7 +246,7 @@ def decision_explorer(
             description=label,
             readout_format=".3f" if name.startswith("p_") else ".0f",
             continuous_update=False,
-            style=_LABEL_STYLE,
+            style=_DECISION_STYLE,
             layout=widgets.Layout(width="95%"),
         )
     fig, ax = new_figure(6.0, 3.2)
