@@ -311,6 +311,8 @@ def test_timeline_explorer_filters_when_controls_change(timeline: pd.DataFrame) 
     assert kind_list.description == "Kind"
     assert date_range.description.startswith("Dates")
     assert f"<b>{len(timeline)} rows</b>" in table.value
+    first, last = min(timeline["date"]), max(timeline["date"])
+    assert f"from {first:%d %b %Y} to {last:%d %b %Y}" in table.value
 
     actor_list.value = ("Russia",)
     russian = len(timeline[timeline["actor"] == "Russia"])

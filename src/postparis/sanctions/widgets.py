@@ -52,10 +52,19 @@ _WIDE = widgets.Layout(width="95%")
 _COLUMNS = ("date", "actor", "kind", "measure", "target", "sector")
 
 
-def render_timeline_rows(rows: pd.DataFrame) -> str:
-    """Return the HTML table the timeline explorer shows for the chosen rows."""
+def render_timeline_rows(
+    rows: pd.DataFrame, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None
+) -> str:
+    """Return the HTML table the timeline explorer shows for the chosen rows.
+
+    ``start`` and ``end``, if given, are named in the sentence above the table, so that
+    the chosen date range can be read (and heard by a screen reader) in full.
+    """
     count = len(rows)
-    head = f"<p><b>{count} row{'s' if count != 1 else ''}</b> match your filters.</p>"
+    span = (
+        f" from {start:%d %b %Y} to {end:%d %b %Y}" if start is not None and end is not None else ""
+    )
+    head = f"<p><b>{count} row{'s' if count != 1 else ''}</b> match your filters{span}.</p>"
     if not count:
         return head
     header = "".join(f"<th style='text-align:left'>{c}</th>" for c in _COLUMNS)
@@ -99,7 +108,7 @@ def timeline_explorer(timeline: pd.DataFrame) -> widgets.VBox:
         description="Dates (both included)",
         continuous_update=False,
         style=_STYLE,
-        layout=_WIDE,
+        layout=widgets.Layout(width="80%"),
     )
     table = widgets.HTML()
 
@@ -108,7 +117,7 @@ def timeline_explorer(timeline: pd.DataFrame) -> widgets.VBox:
         rows = filter_timeline(
             timeline, actors=actor_list.value, kinds=kind_list.value, start=start, end=end
         )
-        table.value = render_timeline_rows(rows)
+        table.value = render_timeline_rows(rows, start, end)
 
     for control in (actor_list, kind_list, date_range):
         control.observe(update, names="value")
@@ -174,6 +183,7 @@ class _BargainChart:
             edgecolor="#555555",
             hatch="//",
             linewidth=0.0,
+            alpha=0.45,  # drawn over the grid and the zero line: keep both visible
             label="deal pays both",
         )
         ax.add_patch(self.band)
@@ -208,9 +218,9 @@ class _BargainChart:
         for artist in self.dynamic:
             self.ax.draw_artist(artist)
         buffer = io.BytesIO()
-        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(
-            buffer, format="PNG", compress_level=1
-        )
+        # The figure is opaque, so the alpha channel is dropped: a quarter less to encode.
+        rgb = np.ascontiguousarray(np.asarray(self.canvas.buffer_rgba())[:, :, :3])
+        Image.fromarray(rgb).save(buffer, format="PNG", compress_level=1)
         return buffer.getvalue()
 
     def html(self, alt: str, caption: str) -> str:
