@@ -58,8 +58,8 @@ check-notebooks: setup ## Fail if notebooks/ is out of date with the answer key
 	$(BIN)/postparis-instructor build-notebooks --check
 
 lock: setup-dev ## Recompile the locks from requirements*.in and copy the lock to binder/
-	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --output-file requirements.txt requirements.in
-	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --output-file requirements-dev.txt requirements-dev.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements-dev.txt requirements-dev.in
 	cp requirements.txt binder/requirements.txt
 
 classroom: ## Start a local JupyterHub classroom (as root): an instructor and two learners

@@ -7,9 +7,17 @@ rendered, moves a widget, presses nbgrader's Validate button and saves screensho
 kernels are shut down.
 
 - The answer key runs with Run ▸ Run All Cells, without a single error, and validates.
-- The student version runs cell by cell (Shift+Enter), as a learner does when Run All
-  stops at an unanswered exercise; only solution cells (NotImplementedError) and test
-  cells may fail, and Validate reports the failures.
+- The student version (blank) runs past its unanswered exercises, as a learner does
+  when Run All stops at one: solution and test cells run on their own (Shift+Enter),
+  the cells between them together. Only solution cells (NotImplementedError) and test
+  cells may fail, and Validate lists every autograded test as failed.
+- In both, every widget renders, every figure shows with its alt text and caption,
+  the first widget control that responds is moved with the keyboard or the mouse and
+  what it controls changes, and no uncaught JavaScript error occurs.
+
+A widget "zoo" checks the generic widget driver on every kind of control, and the
+instructor's menu and panels are checked to show here: the control for the Binder
+simulation (tests/test_binder_simulation.py), where learners must not see them.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
 from browser_support.checks import Stopwatch, rendering_problems
 from browser_support.chromium import TrackedPage
@@ -78,9 +87,12 @@ def open_notebook(
     try:
         yield open_copy
     finally:
-        for item in opened:
-            item.tracked.page.close()
-        lab.shut_down_kernels()
+        try:
+            for item in opened:
+                if not item.tracked.page.is_closed():
+                    item.tracked.page.close()
+        finally:
+            lab.shut_down_kernels()
 
 
 def run_module(
@@ -168,3 +180,52 @@ def test_instructor_tools_show_in_the_course_environment(
     assert ui.validate_button
     assert not set(INSTRUCTOR_PLUGINS) & set(ui.disabled)
     assert lab.status_code("formgrader") == 200
+
+
+#: One of each widget control the course may use, each above an HTML output it updates.
+WIDGET_ZOO = {
+    "slider": "widgets.IntSlider(value=3, min=0, max=5, description='Int')",
+    "slider at its maximum": "widgets.IntSlider(value=5, min=0, max=5, description='Max')",
+    "float slider": "widgets.FloatSlider(value=0.5, min=0, max=1, step=0.1, description='Float')",
+    "selection slider": "widgets.SelectionSlider(options=['a', 'b'], description='Pick')",
+    "drop-down": "widgets.Dropdown(options=['a', 'b'], description='Drop')",
+    "toggle buttons": "widgets.ToggleButtons(options=['a', 'b'], description='Toggle')",
+    "radio buttons": "widgets.RadioButtons(options=['a', 'b'], description='Radio')",
+    "check box": "widgets.Checkbox(value=False, description='Check')",
+    "list": "widgets.Select(options=['a', 'b'], description='List')",
+    "toggle button": "widgets.ToggleButton(value=False, description='On')",
+    "button": "widgets.Button(description='Press')",
+}
+ZOO_SETUP = """import ipywidgets as widgets
+
+def view(control):
+    out = widgets.HTML("<p>clicks: 0</p>" if isinstance(control, widgets.Button) else f"<p>{control.value}</p>")
+    if isinstance(control, widgets.Button):
+        control.on_click(lambda b: setattr(out, "value", "<p>clicks: 1</p>"))
+    else:
+        control.observe(lambda c: setattr(out, "value", f"<p>{c['new']}</p>"), names="value")
+    return widgets.VBox([control, out])
+"""
+
+
+def test_the_widget_driver_moves_every_kind_of_control(
+    open_notebook: Callable[[Path, str], Opened], tmp_path: Path
+) -> None:
+    """The generic driver used on every module works for each kind of ipywidgets control."""
+    zoo = nbformat.v4.new_notebook()
+    zoo.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    zoo.cells = [nbformat.v4.new_code_cell(ZOO_SETUP)] + [
+        nbformat.v4.new_code_cell(f"view({control})") for control in WIDGET_ZOO.values()
+    ]
+    nbformat.write(zoo, tmp_path / "widget-zoo.ipynb")
+    notebook = open_notebook(tmp_path / "widget-zoo.ipynb", "widget-zoo").notebook
+    notebook.run_all()
+    controls = notebook.controls()
+    assert len(controls) == len(WIDGET_ZOO), controls
+    for name, control in zip(WIDGET_ZOO, controls, strict=True):
+        change = notebook.drive(control, timeout=20_000)
+        assert "became" in change.change, f"{name}: {change}"

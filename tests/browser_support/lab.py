@@ -239,7 +239,7 @@ def start_lab(
     page_config: Mapping[str, Any] = PAGE_CONFIG,
     environment: Mapping[str, str] | None = None,
     extra_args: tuple[str, ...] = (),
-    timeout: float = 120,
+    timeout: float = 180,
 ) -> LabServer:
     """Start ``jupyter <app>`` (``lab`` or ``notebook``) from ``bin_dir`` and wait until it serves.
 
@@ -279,39 +279,48 @@ def start_lab(
     labconfig = Path(env["JUPYTER_CONFIG_DIR"]) / "labconfig"
     labconfig.mkdir(parents=True, exist_ok=True)
     (labconfig / "page_config.json").write_text(json.dumps(page_config), encoding="utf-8")
-    port = free_port()
     token = secrets.token_hex(24)
-    command = [
-        str(bin_dir / f"jupyter-{app}"),
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root_dir}",
-        *extra_args,
-    ]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
     log_path = work_dir / f"jupyter-{app}.log"
-    log = log_path.open("wb")
-    began = time.monotonic()
-    process = subprocess.Popen(
-        command,
-        cwd=cwd or root_dir,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    server = LabServer(process, port, token, root_dir, work_dir, log_path, _log=log)
-    try:
-        _wait_until_serving(server, timeout)
-    except BaseException:
-        server.stop()
-        raise
-    server.started_in = time.monotonic() - began
-    return server
+    for attempt in range(3):
+        # The port is free when chosen; should another process take it before the
+        # server binds it, the server stops (port_retries=0) and a new port is chosen.
+        port = free_port()
+        command = [
+            str(bin_dir / f"jupyter-{app}"),
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root_dir}",
+            *extra_args,
+        ]
+        if os.geteuid() == 0:
+            command.append("--allow-root")
+        log = log_path.open("wb")
+        began = time.monotonic()
+        process = subprocess.Popen(
+            command,
+            cwd=cwd or root_dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        server = LabServer(process, port, token, root_dir, work_dir, log_path, _log=log)
+        try:
+            _wait_until_serving(server, timeout)
+        except LabStartError:
+            server.stop()
+            if attempt < 2 and "already in use" in server.log_tail():
+                continue
+            raise
+        except BaseException:
+            server.stop()
+            raise
+        server.started_in = time.monotonic() - began
+        return server
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _wait_until_serving(server: LabServer, timeout: float) -> None:

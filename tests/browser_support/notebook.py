@@ -21,6 +21,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from postparis.instructor.notebooks import CellRole, cell_role
 
 __all__ = [
+    "Control",
     "DomCell",
     "NotebookPage",
     "OutputReport",
@@ -124,16 +125,19 @@ _CONTROL_KINDS = {
     "widget-radio": "radio",
     "widget-checkbox": "checkbox",
     "widget-toggle-button": "toggle-button",
+    "widget-button": "button",
 }
 _FIND_CONTROLS_JS = """(kinds) => {
-  const selector = Object.keys(kinds).map(k => '.jupyter-widgets.' + k).join(', ');
+  // A widget view's root element carries lm-Widget; the buttons inside one do not.
+  const selector = Object.keys(kinds).map(k => '.lm-Widget.' + k).join(', ');
   const scope = '.jp-NotebookPanel .jp-OutputArea-output ';
   const found = [...document.querySelectorAll(selector.split(', ').map(s => scope + s).join(', '))];
   return found.map((el, i) => {
     el.setAttribute('data-pp-control', String(i));
     const kind = Object.keys(kinds).find(k => el.classList.contains(k));
-    const label = el.querySelector('.widget-label');
-    return {index: i, kind: kinds[kind], label: label ? label.textContent.trim() : ''};
+    const labels = [...el.querySelectorAll('.widget-label, .widget-label-basic')]
+      .map(l => l.textContent.replace(/\u200b/g, '').trim()).filter(Boolean);
+    return {index: i, kind: kinds[kind], label: labels[0] || el.textContent.trim().slice(0, 40)};
   });
 }"""
 
@@ -191,6 +195,15 @@ class OutputReport:
             widget_errors=list(data["widget_errors"]),
             images=[DomImage(**i) for i in data["images"]],
         )
+
+
+@dataclass(frozen=True)
+class Control:
+    """A widget control found on the page: its tag, its kind and its label."""
+
+    index: int
+    kind: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -328,39 +341,51 @@ class NotebookPage:
         ]
 
     # -- widgets ------------------------------------------------------------------------
-    def drive_a_widget(self, timeout: float = 30_000, tries: int = 4) -> WidgetChange:
-        """Operate the first widget control whose widget visibly responds.
+    def controls(self) -> list[Control]:
+        """The rendered widget controls, in page order."""
+        return [Control(**found) for found in self.page.evaluate(_FIND_CONTROLS_JS, _CONTROL_KINDS)]
+
+    def drive(self, control: Control, timeout: float = 30_000) -> WidgetChange:
+        """Operate ``control`` and wait until its widget, the control aside, changes.
 
         Sliders are moved with the keyboard (focus, then ArrowRight, or ArrowLeft at the
-        end of the scale), drop-downs and lists get another option, buttons, boxes and
-        radio buttons are clicked. The widget responds when its output area, without the
-        control itself, changes.
+        end of the scale), drop-downs and lists get another option, buttons, check boxes
+        and radio buttons are clicked.
+
+        Raises
+        ------
+        playwright.sync_api.TimeoutError
+            If nothing changed within ``timeout`` milliseconds.
+        """
+        before = self.page.evaluate(_SNAPSHOT_JS, control.index)
+        how = self._operate(control.index, control.kind)
+        self.page.wait_for_function(
+            _SNAPSHOT_CHANGED_JS, arg=[control.index, before], timeout=timeout
+        )
+        after = self.page.evaluate(_SNAPSHOT_JS, control.index)
+        # Centre the widget in the notebook, for a screenshot that may follow.
+        self.page.locator(f'[data-pp-control="{control.index}"]').evaluate(
+            "e => e.closest('.jp-OutputArea-output').scrollIntoView({block: 'center'})"
+        )
+        return WidgetChange(control.kind, control.label, how, _difference(before, after))
+
+    def drive_a_widget(self, timeout: float = 30_000, tries: int = 4) -> WidgetChange:
+        """Operate the first widget control whose widget visibly responds (see :meth:`drive`).
 
         Raises
         ------
         AssertionError
             If no control is found, or none of the first ``tries`` changes its widget.
         """
-        controls = self.page.evaluate(_FIND_CONTROLS_JS, _CONTROL_KINDS)
+        controls = self.controls()
         if not controls:
-            raise AssertionError("no slider, drop-down, toggle or check box rendered")
+            raise AssertionError("no slider, drop-down, toggle, check box or button rendered")
         attempts = []
         for control in controls[:tries]:
-            before = self.page.evaluate(_SNAPSHOT_JS, control["index"])
-            how = self._operate(control["index"], control["kind"])
             try:
-                self.page.wait_for_function(
-                    _SNAPSHOT_CHANGED_JS, arg=[control["index"], before], timeout=timeout
-                )
+                return self.drive(control, timeout)
             except PlaywrightTimeoutError:
-                attempts.append(f"{control['kind']} {control['label']!r}: {how}, no change")
-                continue
-            after = self.page.evaluate(_SNAPSHOT_JS, control["index"])
-            # Centre the widget in the notebook, for the screenshot that follows.
-            self.page.locator(f'[data-pp-control="{control["index"]}"]').evaluate(
-                "e => e.closest('.jp-OutputArea-output').scrollIntoView({block: 'center'})"
-            )
-            return WidgetChange(control["kind"], control["label"], how, _difference(before, after))
+                attempts.append(f"{control.kind} {control.label!r}: no change in {timeout} ms")
         raise AssertionError("no widget responded: " + "; ".join(attempts))
 
     def _operate(self, index: int, kind: str) -> str:
