@@ -62,6 +62,9 @@ lock: setup-dev ## Recompile the locks from requirements*.in and copy the lock t
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements-dev.txt requirements-dev.in
 	cp requirements.txt binder/requirements.txt
 
+bench: setup-dev ## Measure widgets, notebooks, autograding and set-up (writes benchmarks/results.*)
+	$(BIN)/postparis-instructor bench
+
 classroom: ## Start a local JupyterHub classroom (as root): an instructor and two learners
 	$(PYTHON) deploy/jupyterhub/classroom.py up
 
