@@ -32,9 +32,11 @@ c.OverwriteCells.add_missing_cells = True
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 40
 
-# Feedback never shows hidden tests.
+# Feedback never shows hidden tests: not their code, and not the lines a failed hidden
+# test's traceback would quote (that preprocessor must come before ClearHiddenTests).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "postparis.instructor.feedback.ClearHiddenTestTracebacks",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
