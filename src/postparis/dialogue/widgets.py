@@ -42,7 +42,15 @@ from postparis.dialogue.newstart import (
     margin_text,
     through_cutoff,
 )
-from postparis.figures import LINESTYLES, MARKERS, PALETTE, add_source, figure_html, new_figure
+from postparis.figures import (
+    LINESTYLES,
+    MARKERS,
+    PALETTE,
+    LiveFigure,
+    add_source,
+    figure_html,
+    new_figure,
+)
 
 __all__ = ["WIDGETS", "new_start_explorer", "repeated_game_simulator"]
 
@@ -145,8 +153,17 @@ def new_start_explorer(table: pd.DataFrame, *, category: str = "deployed_warhead
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     add_source(ax, SOURCE_LINE)
     first_render = [True]
+    # The chart and table depend only on the three controls (18 states): each state is
+    # drawn once, and showing it again costs nothing.
+    rendered: dict[tuple[str, str, bool], tuple[str, str]] = {}
 
     def render(_change: object = None) -> None:
+        key = (party.value, chooser.value, bool(show_limit.value))
+        if key not in rendered:
+            rendered[key] = draw()
+        chart.value, numbers.value = rendered[key]
+
+    def draw() -> tuple[str, str]:
         wanted = list(PARTIES) if party.value == "both" else [party.value]
         wide = wide_by_category[chooser.value]
         limit = LIMITS[chooser.value]
@@ -172,7 +189,7 @@ def new_start_explorer(table: pd.DataFrame, *, category: str = "deployed_warhead
         )
         ax.set_title(CATEGORY_LABELS[chooser.value], fontsize=11)
         ax.legend(handles=[lines[p] for p in wanted], loc="upper right")
-        chart.value = figure_html(
+        picture = figure_html(
             fig,
             alt=describe_exchanges(wide, chooser.value, wanted, show_limit=show_limit.value),
             caption=f"{' and '.join(PARTY_LABELS[p] for p in wanted)}: "
@@ -180,7 +197,7 @@ def new_start_explorer(table: pd.DataFrame, *, category: str = "deployed_warhead
             "exchange up to September 2015.",
         )
         _freeze_layout(fig, first_render)
-        numbers.value = _exchange_html(wide, chooser.value, wanted)
+        return picture, _exchange_html(wide, chooser.value, wanted)
 
     for control in (party, chooser, show_limit):
         control.observe(render, names="value")
@@ -293,7 +310,9 @@ def repeated_game_simulator(
     ax.set_ylabel("average payoff per round so far")
     ax.legend(loc="upper center", ncols=4, fontsize=8)
     add_source(ax, "Model: repeated prisoner's dilemma, payoffs 5/3/1/0 (Axelrod 1984)")
-    first_render = [True]
+    # Axes, levels, legend and source are drawn once; a move redraws only the two lines
+    # and the flip markers (everything again when the rounds or the strategies change).
+    live = LiveFigure(fig, moving=[line_a, line_b, flips_a, flips_b])
 
     def render(_change: object = None) -> None:
         g = float(generosity_slider.value)
@@ -325,13 +344,11 @@ def repeated_game_simulator(
             f"mutual cooperation pays {REWARD} a round and mutual defection {PUNISHMENT}. "
             f"Noise flipped {flipped} moves, marked by triangles near the bottom."
         )
-        chart.value = figure_html(
-            fig,
-            alt=alt,
-            caption=f"One match, {pick_a.value} (A) against {pick_b.value} (B): each player's "
+        chart.value = live.html(
+            alt,
+            f"One match, {pick_a.value} (A) against {pick_b.value} (B): each player's "
             "average payoff per round so far.",
         )
-        _freeze_layout(fig, first_render)
         common = {
             "noise": float(noise_slider.value),
             "rounds": int(rounds_slider.value),

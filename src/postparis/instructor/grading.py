@@ -234,22 +234,8 @@ def _load_nbgrader(course: Path, argv: Sequence[str] = ()) -> Any:
     return app
 
 
-def course_root(course_dir: Path | None = None) -> Path:
-    """Return the nbgrader course folder to grade in.
-
-    Parameters
-    ----------
-    course_dir
-        A course folder (holding ``nbgrader_config.py``), or a folder whose nbgrader
-        configuration points at one (as the repository root's does). Default: the
-        current folder if it has an ``nbgrader_config.py``, else the repository's
-        ``assignments/``.
-
-    Raises
-    ------
-    GradingError
-        If the folder is not an nbgrader course.
-    """
+def _course_folder(course_dir: Path | None) -> Path:
+    """Return the folder whose ``nbgrader_config.py`` configures the course."""
     if course_dir is None:
         here = Path.cwd()
         if (here / "nbgrader_config.py").is_file():
@@ -267,7 +253,26 @@ def course_root(course_dir: Path | None = None) -> Path:
     folder = Path(course_dir).absolute()
     if not (folder / "nbgrader_config.py").is_file():
         raise GradingError(f"{folder} is not an nbgrader course folder (no nbgrader_config.py)")
-    app = _load_nbgrader(folder)
+    return folder
+
+
+def course_root(course_dir: Path | None = None) -> Path:
+    """Return the nbgrader course folder to grade in.
+
+    Parameters
+    ----------
+    course_dir
+        A course folder (holding ``nbgrader_config.py``), or a folder whose nbgrader
+        configuration points at one (as the repository root's does). Default: the
+        current folder if it has an ``nbgrader_config.py``, else the repository's
+        ``assignments/``.
+
+    Raises
+    ------
+    GradingError
+        If the folder is not an nbgrader course.
+    """
+    app = _load_nbgrader(_course_folder(course_dir))
     return Path(app.coursedir.root).absolute()
 
 
@@ -294,7 +299,9 @@ def _inspect(student: str, folder: Path, expected: set[str]) -> _Submission:
     if not names:
         others = sorted(p.name for p in folder.iterdir())[:4]
         found = f" (it holds {', '.join(others)})" if others else " (it is empty)"
-        return _Submission(student, folder, names, "no-notebook", f"no notebook in the folder{found}")
+        return _Submission(
+            student, folder, names, "no-notebook", f"no notebook in the folder{found}"
+        )
     known = [n for n in names if n in expected]
     unknown = [n for n in names if n not in expected]
     wanted = ", ".join(sorted(expected)) or "?"
@@ -311,14 +318,9 @@ def _inspect(student: str, folder: Path, expected: set[str]) -> _Submission:
         try:
             nbformat.read(folder / name, as_version=4)
         except Exception as error:  # nbformat raises several kinds for a broken file
-            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            detail = "not valid JSON" if "JSON" in str(error) else type(error).__name__
             return _Submission(
-                student,
-                folder,
-                names,
-                "not-json",
-                f"{name} is not a readable notebook (not valid JSON){': ' + first[:120] if first else ''}",
-                notes,
+                student, folder, names, "not-json", f"{name} is not a notebook ({detail})", notes
             )
     return _Submission(student, folder, names, notes=notes)
 
@@ -481,12 +483,14 @@ class _Worker:
         report: dict[str, Any] = {"student": student, "attempts": attempts}
         if result["success"]:
             graded = Path(
-                self.coursedir.format_path(self.coursedir.autograded_directory, student, self.module)
+                self.coursedir.format_path(
+                    self.coursedir.autograded_directory, student, self.module
+                )
             )
             stopped = _timeouts(graded)
             report["kind"] = "timeout" if stopped else ""
             report["reason"] = (
-                f"stopped at the time limit: {', '.join(stopped)} (scored 0; check by hand)"
+                f"stopped at the time limit in {', '.join(stopped)} (scored 0; check by hand)"
                 if stopped
                 else ""
             )
@@ -533,7 +537,11 @@ def _worker_main(course: str, module: str, argv: list[str]) -> int:
             reply = worker.grade(student)
         except Exception as error:  # one broken submission must not stop the class
             traceback.print_exc()
-            reply = {"student": student, "kind": "error", "reason": f"{type(error).__name__}: {error}"}
+            reply = {
+                "student": student,
+                "kind": "error",
+                "reason": f"{type(error).__name__}: {error}",
+            }
         channel.write(json.dumps(reply) + "\n")
     return 0
 
@@ -594,6 +602,8 @@ def _outcome(submission: _Submission, reply: dict[str, Any]) -> Outcome:
     reason = reply.get("reason", "")
     if submission.problem and kind:
         reason = submission.reason  # our own look at the folder says it more precisely
+    if submission.problem == "renamed":
+        reply = {**reply, "notes": []}  # the reason already names the notebook found
     status: Status = "graded" if not kind else ("incomplete" if kind == "timeout" else "not graded")
     scored = status != "not graded"  # a failed run leaves empty grades: show none
     return Outcome(
@@ -645,35 +655,15 @@ def grade_class(
     GradingError
         If the course or the module cannot be graded at all.
     """
-    course = course_root(course_dir)
-    app = _load_nbgrader(course)
-    coursedir = app.coursedir
-    expected = _expected_notebooks(coursedir.db_url, coursedir.course_id, module)
-    submissions = _discover(coursedir, module, students, expected)
-    total = len(submissions)
-    outcomes: dict[str, Outcome] = {}
-
-    def finish(outcome: Outcome) -> None:
-        outcomes[outcome.student] = outcome
-        if on_result:
-            on_result(outcome, len(outcomes), total)
-
-    todo: list[_Submission] = []
-    for submission in submissions:
-        if submission.problem in ("missing", "no-notebook"):
-            finish(Outcome(submission.student, "not graded", reason=submission.reason))
-        else:
-            todo.append(submission)
-    by_student = {s.student: s for s in todo}
+    folder = _course_folder(course_dir)
     argv = [f"--Execute.timeout={int(timeout)}"] if timeout else []
-    count = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-    queue = list(reversed(todo))
+    count = max(1, workers or os.cpu_count() or 1)
     pool: list[_Process] = []
     selector = selectors.DefaultSelector()
 
     def start_worker() -> None:
-        log = tempfile.TemporaryFile(prefix="postparis-grade-")
-        process = _Process(course, module, argv, log)
+        log = tempfile.TemporaryFile(prefix="postparis-grade-")  # noqa: SIM115 - closed by stop_worker
+        process = _Process(folder, module, argv, log)
         pool.append(process)
         assert process.popen.stdout is not None
         selector.register(process.popen.stdout, selectors.EVENT_READ, process)
@@ -690,10 +680,39 @@ def grade_class(
         process.popen.stdout.close()
         process.log.close()
 
-    restarts = len(todo) + count  # enough for one death per submission, never a loop
+    # The workers start (and import nbgrader) while this process looks at the class;
+    # those that find nothing to do are stopped as soon as they are ready.
+    for _ in range(count):
+        start_worker()
     try:
-        for _ in range(count if todo else 0):
-            start_worker()
+        app = _load_nbgrader(folder)
+        coursedir = app.coursedir
+        expected = _expected_notebooks(coursedir.db_url, coursedir.course_id, module)
+        submissions = _discover(coursedir, module, students, expected)
+    except BaseException:
+        for process in list(pool):
+            stop_worker(process, kill=True)
+        selector.close()
+        raise
+    total = len(submissions)
+    outcomes: dict[str, Outcome] = {}
+
+    def finish(outcome: Outcome) -> None:
+        outcomes[outcome.student] = outcome
+        if on_result:
+            on_result(outcome, len(outcomes), total)
+
+    todo: list[_Submission] = []
+    for submission in submissions:
+        if submission.problem in ("missing", "no-notebook"):
+            finish(Outcome(submission.student, "not graded", reason=submission.reason))
+        else:
+            todo.append(submission)
+    by_student = {s.student: s for s in todo}
+    queue = list(reversed(todo))
+    restarts = len(todo) + count  # enough for one death per submission, never a loop
+    failed_starts, ever_ready = 0, False
+    try:
         while pool:
             for key, _ in selector.select():
                 process: _Process = key.data
@@ -702,8 +721,10 @@ def grade_class(
                 if not line:  # the worker died
                     process.popen.wait()
                     tail = process.stderr_tail()
-                    if not process.ready and process.student is None:
-                        raise GradingError(f"a grading worker failed to start:\n{tail}")
+                    if not process.ready:
+                        failed_starts += 1
+                        if not ever_ready and failed_starts >= count:
+                            raise GradingError(f"the grading workers failed to start:\n{tail}")
                     if process.student is not None:
                         finish(
                             Outcome(
@@ -722,9 +743,11 @@ def grade_class(
                 reply = json.loads(line)
                 if "fatal" in reply:
                     tail = process.stderr_tail()
-                    raise GradingError(f"a grading worker could not start: {reply['fatal']}\n{tail}")
+                    raise GradingError(
+                        f"a grading worker could not start: {reply['fatal']}\n{tail}"
+                    )
                 if reply.get(_READY):
-                    process.ready = True
+                    process.ready = ever_ready = True
                 else:
                     finish(_outcome(by_student[reply["student"]], reply))
                     process.student = None
@@ -788,8 +811,8 @@ def format_table(outcomes: Sequence[Outcome], module: str, seconds: float, worke
     ]
     if incomplete or failed:
         lines.append(
-            "Look at the submissions above: nbgrader's log has the details "
-            "(and `nbgrader autograde MODULE --student ID --force` grades one again)."
+            "To see nbgrader's full output for one of them, run in the course folder: "
+            f"nbgrader autograde {module} --student ID --force"
         )
     return "\n".join(lines)
 
@@ -838,9 +861,7 @@ def add_grade_command(subparsers: Any) -> None:
         ),
     )
     grade.add_argument("module", help="the module (assignment) id, e.g. 02-sanctions")
-    grade.add_argument(
-        "--workers", type=int, help="worker processes (default: the number of CPUs)"
-    )
+    grade.add_argument("--workers", type=int, help="worker processes (default: the number of CPUs)")
     grade.add_argument(
         "--student", action="append", metavar="ID", help="grade only this student (repeatable)"
     )
@@ -870,4 +891,3 @@ def _main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(_main())
-

@@ -198,7 +198,9 @@ class _BlittedChart:
         for artist in self.moving:
             artist.axes.draw_artist(artist)
         buffer = io.BytesIO()
-        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(buffer, format="png")
+        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(
+            buffer, format="png", compress_level=1
+        )
         src = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
         return (
             '<figure class="postparis-figure" style="margin:0">'
