@@ -289,8 +289,6 @@ class _Submission:
 
 def _inspect(student: str, folder: Path, expected: set[str]) -> _Submission:
     """Look at a submission folder before grading and say what nbgrader will find."""
-    import nbformat
-
     if not folder.is_dir():
         return _Submission(
             student, folder, (), "missing", f"no submission folder {folder.name} for this student"
@@ -316,30 +314,37 @@ def _inspect(student: str, folder: Path, expected: set[str]) -> _Submission:
     notes = tuple(f"ignored {name} (not a notebook of this assignment)" for name in unknown)
     for name in known:
         try:
-            nbformat.read(folder / name, as_version=4)
-        except Exception as error:  # nbformat raises several kinds for a broken file
-            detail = "not valid JSON" if "JSON" in str(error) else type(error).__name__
+            content = json.loads((folder / name).read_bytes())
+        except (OSError, ValueError) as error:
+            detail = "not valid JSON" if isinstance(error, ValueError) else str(error)
             return _Submission(
                 student, folder, names, "not-json", f"{name} is not a notebook ({detail})", notes
+            )
+        if not isinstance(content, dict) or not isinstance(content.get("cells"), list):
+            return _Submission(
+                student, folder, names, "not-json", f"{name} is not a notebook (no cells)", notes
             )
     return _Submission(student, folder, names, notes=notes)
 
 
-def _discover(
-    coursedir: Any, module: str, students: Sequence[str] | None, expected: set[str]
-) -> list[_Submission]:
-    """Return every submission of ``module`` (or only ``students``'), in name order."""
+_STUDENT_MARK = "\x00student\x00"
+
+
+def _discover(layout: dict[str, Any], students: Sequence[str] | None) -> list[_Submission]:
+    """Return every submission (or only ``students``'), in name order.
+
+    ``layout`` is what a worker reports once nbgrader's configuration is loaded: the
+    glob of the submission folders, the folder of a student (with a mark for the id)
+    and the notebook names the gradebook expects.
+    """
+    expected = set(layout["expected"])
     if students:
         names = list(dict.fromkeys(students))
     else:
-        pattern = coursedir.format_path(coursedir.submitted_directory, "*", module)
-        names = sorted(Path(p).parent.name for p in glob.glob(pattern) if Path(p).is_dir())
+        found = glob.glob(layout["pattern"])
+        names = sorted(Path(p).parent.name for p in found if Path(p).is_dir())
     return [
-        _inspect(
-            name,
-            Path(coursedir.format_path(coursedir.submitted_directory, name, module)),
-            expected,
-        )
+        _inspect(name, Path(layout["template"].replace(_STUDENT_MARK, name)), expected)
         for name in names
     ]
 
@@ -461,6 +466,23 @@ class _Worker:
         self.course_id = self.coursedir.course_id
         _serialize_gradebook_access(self.db_url)
 
+    def layout(self) -> dict[str, Any]:
+        """Describe the class for the parent (see :func:`_discover`).
+
+        Raises
+        ------
+        GradingError
+            If the module is not in the gradebook.
+        """
+        submitted = self.coursedir.submitted_directory
+        return {
+            "module": self.module,
+            "root": str(self.coursedir.root),
+            "pattern": self.coursedir.format_path(submitted, "*", self.module),
+            "template": self.coursedir.format_path(submitted, _STUDENT_MARK, self.module),
+            "expected": sorted(_expected_notebooks(self.db_url, self.course_id, self.module)),
+        }
+
     def grade(self, student: str) -> dict[str, Any]:
         from nbgrader.converters import Autograde
         from nbgrader.utils import capture_log, temp_attrs
@@ -524,11 +546,15 @@ def _worker_main(course: str, module: str, argv: list[str]) -> int:
     sys.stdout = sys.stderr
     try:
         worker = _Worker(Path(course), module, argv)
+        layout = worker.layout()
+    except GradingError as error:  # the class cannot be graded: the parent says why
+        channel.write(json.dumps({"fatal": str(error), "setup": True}) + "\n")
+        return 1
     except Exception as error:  # sent to the parent, which reports it
         channel.write(json.dumps({"fatal": f"{type(error).__name__}: {error}"}) + "\n")
         traceback.print_exc()
         return 1
-    channel.write(json.dumps({_READY: True}) + "\n")
+    channel.write(json.dumps({_READY: True, "layout": layout}) + "\n")
     for line in sys.stdin:
         student = line.strip()
         if not student:
@@ -680,38 +706,34 @@ def grade_class(
         process.popen.stdout.close()
         process.log.close()
 
-    # The workers start (and import nbgrader) while this process looks at the class;
-    # those that find nothing to do are stopped as soon as they are ready.
+    # The parent never imports nbgrader: the first worker to be ready (nbgrader loaded,
+    # the course's configuration read) describes the class, and the others start
+    # grading as soon as they are ready too.
     for _ in range(count):
         start_worker()
-    try:
-        app = _load_nbgrader(folder)
-        coursedir = app.coursedir
-        expected = _expected_notebooks(coursedir.db_url, coursedir.course_id, module)
-        submissions = _discover(coursedir, module, students, expected)
-    except BaseException:
-        for process in list(pool):
-            stop_worker(process, kill=True)
-        selector.close()
-        raise
-    total = len(submissions)
+    submissions: list[_Submission] | None = None
     outcomes: dict[str, Outcome] = {}
+    by_student: dict[str, _Submission] = {}
+    queue: list[_Submission] = []
 
     def finish(outcome: Outcome) -> None:
         outcomes[outcome.student] = outcome
         if on_result:
-            on_result(outcome, len(outcomes), total)
+            on_result(outcome, len(outcomes), len(submissions or ()))
 
-    todo: list[_Submission] = []
-    for submission in submissions:
-        if submission.problem in ("missing", "no-notebook"):
-            finish(Outcome(submission.student, "not graded", reason=submission.reason))
-        else:
-            todo.append(submission)
-    by_student = {s.student: s for s in todo}
-    queue = list(reversed(todo))
-    restarts = len(todo) + count  # enough for one death per submission, never a loop
-    failed_starts, ever_ready = 0, False
+    def plan(layout: dict[str, Any]) -> None:
+        nonlocal submissions
+        submissions = _discover(layout, students)
+        for submission in submissions:
+            if submission.problem in ("missing", "no-notebook"):
+                finish(Outcome(submission.student, "not graded", reason=submission.reason))
+            else:
+                by_student[submission.student] = submission
+                queue.append(submission)
+        queue.reverse()
+
+    restarts = count  # replaced once the class is known
+    failed_starts = 0
     try:
         while pool:
             for key, _ in selector.select():
@@ -723,7 +745,7 @@ def grade_class(
                     tail = process.stderr_tail()
                     if not process.ready:
                         failed_starts += 1
-                        if not ever_ready and failed_starts >= count:
+                        if submissions is None and failed_starts >= count:
                             raise GradingError(f"the grading workers failed to start:\n{tail}")
                     if process.student is not None:
                         finish(
@@ -736,18 +758,23 @@ def grade_class(
                             )
                         )
                     stop_worker(process)
-                    if queue and restarts > 0:
+                    if (queue or submissions is None) and restarts > 0:
                         restarts -= 1
                         start_worker()
                     continue
                 reply = json.loads(line)
                 if "fatal" in reply:
+                    if reply.get("setup"):
+                        raise GradingError(reply["fatal"])
                     tail = process.stderr_tail()
                     raise GradingError(
                         f"a grading worker could not start: {reply['fatal']}\n{tail}"
                     )
                 if reply.get(_READY):
-                    process.ready = ever_ready = True
+                    process.ready = True
+                    if submissions is None:
+                        plan(reply["layout"])
+                        restarts = len(queue) + count  # one death per submission, no loop
                 else:
                     finish(_outcome(by_student[reply["student"]], reply))
                     process.student = None
@@ -755,13 +782,13 @@ def grade_class(
                     process.send(queue.pop().student)
                 else:
                     stop_worker(process)
-        for submission in queue:  # only if workers kept dying
+        for submission in reversed(queue):  # only if workers kept dying
             finish(Outcome(submission.student, "not graded", reason="no grading process left"))
     finally:
         for process in list(pool):
             stop_worker(process, kill=True)
         selector.close()
-    return [outcomes[s.student] for s in submissions]
+    return [outcomes[s.student] for s in submissions or ()]
 
 
 # -- reporting -----------------------------------------------------------------------------------------
@@ -855,9 +882,12 @@ def add_grade_command(subparsers: Any) -> None:
         description=(
             "Autograde every submission of MODULE (submitted/<student>/MODULE) with "
             "nbgrader's autograder, one student per worker process at a time, into the "
-            "course's own gradebook; then print a table of every submission: graded "
-            "(score), INCOMPLETE (a cell hit the time limit) or NOT graded and why. "
-            "Exit status 1 if any submission is not cleanly graded."
+            "course's own gradebook (every submission is graded again, as with "
+            "`nbgrader autograde --force`); then print a table of every submission: "
+            "graded (score), INCOMPLETE (a cell hit the time limit) or NOT graded and "
+            "why. Exit status: 0 if every submission is graded, 1 if any is not cleanly "
+            "graded, 2 if the class cannot be graded at all (e.g. the module was never "
+            "generated)."
         ),
     )
     grade.add_argument("module", help="the module (assignment) id, e.g. 02-sanctions")
