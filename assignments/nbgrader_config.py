@@ -32,12 +32,16 @@ c.OverwriteCells.add_missing_cells = True
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 40
 
-# Feedback never shows hidden tests: not their code, and not the lines a failed hidden
-# test's traceback would quote (that preprocessor must come before ClearHiddenTests).
+# Feedback shows learners their work, results and your comments. It never shows hidden
+# tests: not their code, and not the lines a failed hidden test's traceback would quote
+# (that preprocessor must come before ClearHiddenTests). It leaves out the mark scheme
+# of the written questions too, unless you turn it on here:
+c.HideMarkScheme.show_mark_scheme = False
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "postparis.instructor.feedback.HideMarkScheme",
     "postparis.instructor.feedback.ClearHiddenTestTracebacks",
-    "nbgrader.preprocessors.ClearHiddenTests",
+    "postparis.instructor.feedback.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 

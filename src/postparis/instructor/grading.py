@@ -57,7 +57,7 @@ __all__ = [
     "gradebook_lock",
 ]
 
-Status = Literal["graded", "incomplete", "not graded"]
+Status = Literal["graded", "incomplete", "not graded", "set aside"]
 
 #: How often a submission is retried when the gradebook stays locked from outside.
 LOCK_RETRIES = 4
@@ -330,7 +330,81 @@ def _inspect(student: str, folder: Path, expected: set[str]) -> _Submission:
 _STUDENT_MARK = "\x00student\x00"
 
 
-def _discover(layout: dict[str, Any], students: Sequence[str] | None) -> list[_Submission]:
+def shown(name: str) -> str:
+    """Return a folder or student name safe to print: control characters escaped.
+
+    A name with anything but printable characters, or with spaces at either end, is
+    shown quoted, so that ``ada `` and ``ada`` never look the same in a report.
+    """
+    escaped = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in name
+    )
+    if escaped != name or name != name.strip() or not name:
+        return f'"{escaped}"'
+    return name
+
+
+_STATE = ".postparis-grading"
+
+
+def _stamp(folder: Path) -> str:
+    """Return a digest of what a submission folder holds (its notebooks and timestamp)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted([*folder.glob("*.ipynb"), folder / "timestamp.txt"]):
+        with contextlib.suppress(OSError):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _state_file(root: str | Path, module: str, student: str) -> Path:
+    """Return where a clean grading of ``student``'s ``module`` is recorded."""
+    return Path(root) / _STATE / module / f"{student}.json"
+
+
+def _already_graded(layout: dict[str, Any], student: str, folder: Path) -> dict[str, Any] | None:
+    """Return the record of a clean grading of this very submission, if there is one.
+
+    A record is written only after nbgrader has graded a submission cleanly and its
+    scores are read back, so a grader killed at any point leaves the student to grade
+    again; a submission changed since (a new notebook or timestamp) is graded again too.
+    """
+    state = _state_file(layout["root"], layout["module"], student)
+    graded = Path(layout["graded_template"].replace(_STUDENT_MARK, student))
+    try:
+        record = json.loads(state.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    wanted = set(layout["expected"])
+    present = {p.name for p in graded.glob("*.ipynb")}
+    if record.get("stamp") != _stamp(folder) or not (wanted & present):
+        return None
+    return record
+
+
+def _set_aside_reason(name: str, roster: Sequence[str]) -> str:
+    """Say why the folder ``name`` is no student's to grade, or return ``""``.
+
+    Names with control characters or spaces are never graded; when the gradebook has a
+    roster (``nbgrader db student add/import``), only its students are.
+    """
+    if not name or any(not ch.isprintable() or ch.isspace() for ch in name):
+        return "set aside: the folder name has spaces or control characters"
+    if roster and name not in roster:
+        alike = [s for s in roster if s.casefold() == name.strip().casefold()]
+        hint = (
+            f" (it looks like {shown(alike[0])}: rename the folder if it is theirs)"
+            if alike
+            else ""
+        )
+        return f"set aside: not on the roster{hint}"
+    return ""
+
+
+def _discover(
+    layout: dict[str, Any], students: Sequence[str] | None, force: bool = True
+) -> list[_Submission]:
     """Return every submission (or only ``students``'), in name order.
 
     ``layout`` is what a worker reports once nbgrader's configuration is loaded: the
@@ -338,15 +412,33 @@ def _discover(layout: dict[str, Any], students: Sequence[str] | None) -> list[_S
     and the notebook names the gradebook expects.
     """
     expected = set(layout["expected"])
+    roster = layout.get("roster") or []
     if students:
         names = list(dict.fromkeys(students))
     else:
         found = glob.glob(layout["pattern"])
         names = sorted(Path(p).parent.name for p in found if Path(p).is_dir())
-    return [
-        _inspect(name, Path(layout["template"].replace(_STUDENT_MARK, name)), expected)
-        for name in names
-    ]
+    submissions = []
+    for name in names:
+        folder = Path(layout["template"].replace(_STUDENT_MARK, name))
+        reason = _set_aside_reason(name, roster)
+        record = None if reason or force else _already_graded(layout, name, folder)
+        if reason:
+            submissions.append(_Submission(name, folder, (), "set-aside", reason))
+        elif record is not None:
+            note = (f"{record['score']:g} / {record['max_score']:g}",)
+            submissions.append(_Submission(name, folder, (), "already", "", note))
+        else:
+            submissions.append(_inspect(name, folder, expected))
+    return submissions
+
+
+def _roster(db_url: str, course_id: str) -> list[str]:
+    """Return the student ids in the gradebook (empty before any is added)."""
+    from nbgrader.api import Gradebook
+
+    with gradebook_lock(db_url), Gradebook(db_url, course_id) as gradebook:
+        return sorted(student.id for student in gradebook.students)
 
 
 def _expected_notebooks(db_url: str, course_id: str, module: str) -> set[str]:
@@ -481,6 +573,10 @@ class _Worker:
             "pattern": self.coursedir.format_path(submitted, "*", self.module),
             "template": self.coursedir.format_path(submitted, _STUDENT_MARK, self.module),
             "expected": sorted(_expected_notebooks(self.db_url, self.course_id, self.module)),
+            "roster": _roster(self.db_url, self.course_id),
+            "graded_template": self.coursedir.format_path(
+                self.coursedir.autograded_directory, _STUDENT_MARK, self.module
+            ),
         }
 
     def grade(self, student: str) -> dict[str, Any]:
@@ -533,6 +629,14 @@ class _Worker:
         except Exception:  # no submission recorded: report no score
             report["score"] = report["max_score"] = None
         report["seconds"] = time.perf_counter() - started
+        if result["success"] and not report["kind"] and report["score"] is not None:
+            submitted = self.coursedir.format_path(
+                self.coursedir.submitted_directory, student, self.module
+            )
+            state = _state_file(self.coursedir.root, self.module, student)
+            state.parent.mkdir(parents=True, exist_ok=True)
+            record = {k: report[k] for k in ("score", "max_score")}
+            state.write_text(json.dumps({**record, "stamp": _stamp(Path(submitted))}))
         return report
 
 
@@ -651,6 +755,7 @@ def grade_class(
     workers: int | None = None,
     students: Sequence[str] | None = None,
     timeout: int | None = None,
+    force: bool = False,
     on_result: Callable[[Outcome, int, int], None] | None = None,
 ) -> list[Outcome]:
     """Autograde every submission of ``module`` with nbgrader, in parallel workers.
@@ -668,6 +773,10 @@ def grade_class(
     timeout
         Stop any cell running longer than this many seconds (nbgrader's
         ``Execute.timeout``; default: the course's configuration).
+    force
+        Grade every submission again, even one already graded cleanly and unchanged
+        since (by default only the others are graded: a new or changed submission, and
+        any left ungraded or half graded by an interrupted run).
     on_result
         Called as ``on_result(outcome, done, total)`` as each submission finishes.
 
@@ -723,9 +832,22 @@ def grade_class(
 
     def plan(layout: dict[str, Any]) -> None:
         nonlocal submissions
-        submissions = _discover(layout, students)
+        submissions = _discover(layout, students, force)
         for submission in submissions:
-            if submission.problem in ("missing", "no-notebook"):
+            if submission.problem == "set-aside":
+                finish(Outcome(submission.student, "set aside", reason=submission.reason))
+            elif submission.problem == "already":
+                score, maximum = (float(x) for x in submission.notes[0].split(" / "))
+                finish(
+                    Outcome(
+                        submission.student,
+                        "graded",
+                        score,
+                        maximum,
+                        notes=("already graded, unchanged since (--force grades it again)",),
+                    )
+                )
+            elif submission.problem in ("missing", "no-notebook"):
                 finish(Outcome(submission.student, "not graded", reason=submission.reason))
             else:
                 by_student[submission.student] = submission
@@ -799,9 +921,11 @@ def format_progress(outcome: Outcome, done: int, total: int) -> str:
         what = outcome.score_text()
     elif outcome.status == "incomplete":
         what = f"{outcome.score_text()}, INCOMPLETE: {outcome.reason}"
+    elif outcome.status == "set aside":
+        what = f"SET ASIDE, {outcome.reason}"
     else:
         what = f"NOT graded: {outcome.reason}"
-    return f"[{done:>{width}}/{total}] {outcome.student}  {what}  ({outcome.seconds:.1f} s)"
+    return f"[{done:>{width}}/{total}] {shown(outcome.student)}  {what}  ({outcome.seconds:.1f} s)"
 
 
 def format_table(outcomes: Sequence[Outcome], module: str, seconds: float, workers: int) -> str:
@@ -809,12 +933,21 @@ def format_table(outcomes: Sequence[Outcome], module: str, seconds: float, worke
     header = ("student", "result", "score", "seconds", "why / notes")
     rows = []
     for outcome in outcomes:
-        label = {"graded": "graded", "incomplete": "INCOMPLETE", "not graded": "NOT graded"}[
-            outcome.status
-        ]
+        label = {
+            "graded": "graded",
+            "incomplete": "INCOMPLETE",
+            "not graded": "NOT graded",
+            "set aside": "SET ASIDE",
+        }[outcome.status]
         why = "; ".join(part for part in (outcome.reason, *outcome.notes) if part)
         rows.append(
-            (outcome.student, label, outcome.score_text(), f"{outcome.seconds:.1f}", why or "")
+            (
+                shown(outcome.student),
+                label,
+                outcome.score_text(),
+                f"{outcome.seconds:.1f}",
+                why or "",
+            )
         )
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]
     lines = [
@@ -831,10 +964,12 @@ def format_table(outcomes: Sequence[Outcome], module: str, seconds: float, worke
     graded = sum(o.status == "graded" for o in outcomes)
     incomplete = sum(o.status == "incomplete" for o in outcomes)
     failed = sum(o.status == "not graded" for o in outcomes)
+    aside = sum(o.status == "set aside" for o in outcomes)
     lines += [
         "",
         f"{graded} graded, {incomplete} incomplete (a cell stopped at the time limit), "
-        f"{failed} NOT graded.",
+        f"{failed} NOT graded."
+        + (f" {aside} set aside (not a student's folder: see above)." if aside else ""),
     ]
     if incomplete or failed:
         lines.append(
@@ -860,6 +995,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
             workers=args.workers,
             students=args.student or None,
             timeout=args.timeout,
+            force=args.force,
             on_result=progress,
         )
     except GradingError as error:
@@ -882,8 +1018,9 @@ def add_grade_command(subparsers: Any) -> None:
         description=(
             "Autograde every submission of MODULE (submitted/<student>/MODULE) with "
             "nbgrader's autograder, one student per worker process at a time, into the "
-            "course's own gradebook (every submission is graded again, as with "
-            "`nbgrader autograde --force`); then print a table of every submission: "
+            "course's own gradebook (a submission already graded cleanly and unchanged "
+            "since is skipped unless --force; one left by an interrupted run is graded "
+            "again); then print a table of every submission: "
             "graded (score), INCOMPLETE (a cell hit the time limit) or NOT graded and "
             "why. Exit status: 0 if every submission is graded, 1 if any is not cleanly "
             "graded, 2 if the class cannot be graded at all (e.g. the module was never "
@@ -900,6 +1037,12 @@ def add_grade_command(subparsers: Any) -> None:
         type=int,
         metavar="S",
         help="stop a cell after S seconds (default: the course's Execute.timeout)",
+    )
+    grade.add_argument(
+        "--force",
+        action="store_true",
+        help="grade every submission again (default: skip those already graded cleanly "
+        "and unchanged since; an interrupted run's are graded again)",
     )
     grade.add_argument(
         "--course-dir",
