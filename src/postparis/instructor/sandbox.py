@@ -27,7 +27,6 @@ import json
 import os
 import re
 import shutil
-import stat
 import subprocess
 import sys
 import tempfile
@@ -352,6 +351,9 @@ def _check_location(path: Path) -> None:
     existing = path
     while not existing.exists():
         existing = existing.parent
+    info = existing.stat()
+    if existing != path and info.st_mode & 0o1000 and info.st_uid == 0:  # e.g. under /tmp
+        existing = existing.parent  # what install creates in a sticky folder stays root's
     try:
         launcher.check_root_owned(str(existing))
     except launcher.SandboxError as error:
@@ -788,13 +790,17 @@ def check(
         manager.transport = "ipc"
         manager.ip = os.path.join(work, "kernel")
         started = time.monotonic()
+        client = None
         try:
             manager.start_kernel(cwd=work)
             client = manager.client()
             client.start_channels()
             client.wait_for_ready(timeout=timeout)
         except Exception as error:
+            if client is not None:
+                client.stop_channels()
             manager.shutdown_kernel(now=True)
+            manager.cleanup_resources()
             raise SandboxSetupError(
                 f"the sandbox kernel did not start: {str(error).strip().splitlines()[-1]}"
             ) from error
