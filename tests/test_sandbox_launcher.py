@@ -78,7 +78,7 @@ class Kernel:
     def __init__(self, name: str, cwd: Path) -> None:
         self.manager = KernelManager(kernel_name=name)
         # Unix sockets, as `sandbox enable` configures: the launcher refuses TCP.
-        self.sockets = Path(tempfile.mkdtemp(prefix="kernel-", dir=jupyter_runtime_dir()))
+        self.sockets = Path(tempfile.mkdtemp(prefix="kernel-"))
         self.manager.transport = "ipc"
         self.manager.ip = str(self.sockets / "k")
         self.manager.start_kernel(cwd=str(cwd))

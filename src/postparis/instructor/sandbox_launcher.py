@@ -849,7 +849,8 @@ def build_sandbox(
             hidden.append(course)
     hidden += [os.path.join(inside, ".git") for _, inside in exposed]
     for path in hidden:
-        if os.path.isdir(root + path):
+        # A folder that holds an exposed one is only the way to it (skeleton folders).
+        if os.path.isdir(root + path) and not any(_inside(i, path) for _, i in exposed):
             hide(root + path)
     set_mount_attrs(root, MOUNT_ATTR_RDONLY, recursive=False)
     pivot_into(root)
