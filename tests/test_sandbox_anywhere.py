@@ -20,22 +20,20 @@ import shutil
 import socket
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
+from sandbox_fixtures.checkout import Checkout, make_checkout
 
 from postparis.instructor import sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 UID_FIRST, UID_COUNT = 2_101_300_000, 16  # a range of this module's own
-SECRET = "ANSWER-KEY-CANARY-73c2"
 
 pytestmark = [
     pytest.mark.skipif(
@@ -45,58 +43,6 @@ pytestmark = [
         shutil.which("git") is None, reason="git is needed to clone the course (CI has it)"
     ),
 ]
-
-
-@dataclass
-class Checkout:
-    """A clone of the course with an environment of its own, as an instructor has it."""
-
-    root: Path
-
-    @property
-    def python(self) -> Path:
-        return self.root / ".venv" / "bin" / "python"
-
-    @property
-    def course(self) -> Path:
-        return self.root / "assignments"
-
-    @property
-    def key(self) -> Path:
-        return self.course / "source" / "ps1" / "ps1.ipynb"
-
-    def graded(self, student: str) -> Path:
-        return self.course / "autograded" / student / "ps1"
-
-
-def make_checkout(parent: Path) -> Checkout:
-    """Clone this repository into ``parent`` and give it a ``.venv``.
-
-    The environment is a real virtual environment of its own (its interpreter, its
-    ``site-packages``); to stay fast it takes its third-party packages from the test
-    run's environment (a ``.pth`` line) and the course package from the clone's ``src``.
-    """
-    parent.mkdir(parents=True, exist_ok=True)
-    parent.chmod(0o755)
-    root = parent / "clone"
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(root)], check=True)
-    base_python = getattr(sys, "_base_executable", sys.executable)
-    venv = root / ".venv"
-    subprocess.run([base_python, "-m", "venv", "--without-pip", str(venv)], check=True)
-    site = next((venv / "lib").glob("python3*/site-packages"))
-    purelib = sysconfig.get_paths()["purelib"]
-    (site / "_course.pth").write_text(
-        f"{root / 'src'}\nimport site; site.addsitedir({purelib!r})\n", encoding="utf-8"
-    )
-    checkout = Checkout(root)
-    checkout.key.parent.mkdir(parents=True, exist_ok=True)
-    checkout.key.write_text(SECRET)
-    (checkout.course / "nbgrader_config.py").touch()
-    for student in ("alice", "mallory"):
-        checkout.graded(student).mkdir(parents=True)
-    (checkout.graded("alice") / "ps1.ipynb").write_text("alice's own answers")
-    (checkout.graded("mallory") / "data.csv").write_text("x\n1\n")
-    return checkout
 
 
 def install_for(checkout: Checkout, prefix: Path, state: Path) -> sandbox.Installation:

@@ -26,7 +26,6 @@ from pathlib import Path
 
 import pytest
 from jupyter_client.manager import KernelManager
-from jupyter_core.paths import jupyter_runtime_dir
 
 from postparis.instructor import sandbox
 from postparis.instructor import sandbox_launcher as launcher

@@ -250,7 +250,13 @@ def kernel_exposures(python: Path) -> list[str]:
     if done.returncode != 0:
         raise SandboxSetupError(f"{python} cannot list its own folders: {done.stderr.strip()}")
     found = [Path(path) for path in json.loads(done.stdout)]
-    existing = [path.absolute() for path in found if path.is_dir() or path.is_file()]
+    system = [Path(path).resolve() for path in launcher.DEFAULT_CONFIG["system_paths"]]
+    existing = [
+        path.absolute()
+        for path in found
+        if (path.is_dir() or path.is_file())
+        and not any(_inside(path.resolve(), folder) for folder in system)  # always there
+    ]
     kept: list[Path] = []
     for path in sorted(existing, key=lambda p: len(p.resolve().parts)):
         if not any(_inside(path.resolve(), other.resolve()) for other in kept):
@@ -313,7 +319,8 @@ def _check_exposures(folders: Sequence[str]) -> None:
     if count:
         roots = " ".join(folders)
         raise SandboxSetupError(
-            f"the sandbox uid could not read {count} files of the kernel's environment "
+            f"the sandbox uid could not read {count} folder(s) or file(s) of the kernel's "
+            "environment "
             f"(e.g. {examples[0]}): run `chmod -R o+rX {roots}` and install again"
         )
 
@@ -822,7 +829,7 @@ def check(
         raise SandboxSetupError(f"the sandbox kernel did not answer the probe: {text!r}")
     report: dict[str, Any] = json.loads(text.split(PROBE_MARK, 1)[1].splitlines()[0])
     report["start_seconds"] = round(start_seconds, 3)
-    report["leftover"] = wait_until_reaped(first, count)
+    report["leftover"] = wait_until_reaped(first, count, timeout=30)
     problems = []
     if not first <= report["uid"] < first + count:
         problems.append(f"runs as uid {report['uid']}, outside the sandbox range")
