@@ -247,6 +247,7 @@ def test_a_reinstall_that_fails_restores_the_working_one(tmp_path: Path) -> None
     assert _files(prefix) == before
 
 
+@pytest.mark.slow
 def test_an_unreadable_environment_is_refused_before_anything_changes(tmp_path: Path) -> None:
     checkout = make_checkout(tmp_path / "course")
     site = next((checkout.root / ".venv" / "lib").glob("python3*"))
@@ -261,6 +262,7 @@ def test_an_unreadable_environment_is_refused_before_anything_changes(tmp_path: 
     assert not prefix.exists()
 
 
+@pytest.mark.slow
 def test_a_kernel_python_that_would_show_the_checkout_is_refused(tmp_path: Path) -> None:
     checkout = make_checkout(tmp_path / "course")
     site = next((checkout.root / ".venv" / "lib").glob("python3*/site-packages"))
@@ -269,6 +271,7 @@ def test_a_kernel_python_that_would_show_the_checkout_is_refused(tmp_path: Path)
         sandbox.kernel_exposures(checkout.python)
 
 
+@pytest.mark.slow
 def test_install_explains_a_machine_without_namespaces(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -45,7 +45,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     prefix = tmp_path_factory.mktemp("launcher-prefix")
     state_dir = tmp_path_factory.mktemp("launcher-state")
     settings = {"uid_first": UID_FIRST, "uid_count": UID_COUNT, "state_dir": str(state_dir)}
-    sandbox.install(prefix, settings={**settings, **LIMITS})
+    # check() is tested on its own below; the fixture stays quick for the fast tier
+    sandbox.install(prefix, settings={**settings, **LIMITS}, verify=False)
     saved = os.environ.get("JUPYTER_PATH")
     os.environ["JUPYTER_PATH"] = str(prefix / "share" / "jupyter")
     try:
