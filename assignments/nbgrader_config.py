@@ -26,8 +26,17 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # so an infinite loop cannot hold up the class.
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
-# A deleted test cell is put back (from the gradebook) and graded.
+# A deleted test cell is put back (from the gradebook) and graded, also when the learner
+# deleted a whole exercise or copy-pasted an answer cell (nbgrader's own code raises
+# KeyError then: KeepCells places each missing cell after the nearest one still there).
 c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "postparis.instructor.autograde.DropDuplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "postparis.instructor.autograde.KeepCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 # A huge output cannot bloat the graded notebook or the feedback.
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 40

@@ -34,7 +34,22 @@ class _Quiet(NbGraderPreprocessor):
 
 
 class HideHiddenTests(_Quiet, ClearHiddenTests):
-    """nbgrader's ``ClearHiddenTests``, without the false configuration warning."""
+    """nbgrader's ``ClearHiddenTests`` for test cells only, without a false warning.
+
+    Hidden tests live in locked test cells, which autograding restores from the key.
+    nbgrader's version also reads every learner's cell, so an answer that merely
+    contains the marker text ("BEGIN HIDDEN TESTS") stops the learner's feedback with
+    an error; here a learner's cell is shown as written.
+    """
+
+    def preprocess_cell(
+        self, cell: NotebookNode, resources: dict, index: int
+    ) -> tuple[NotebookNode, dict]:
+        """Clear the hidden tests of a test cell; leave every other cell alone."""
+        nbgrader = cell.get("metadata", {}).get("nbgrader", {})
+        if not nbgrader.get("grade") or nbgrader.get("solution"):
+            return cell, resources
+        return super().preprocess_cell(cell, resources, index)
 
 
 class ClearHiddenTestTracebacks(_Quiet):

@@ -557,6 +557,19 @@ class _Worker:
         self.db_url = self.coursedir.db_url
         self.course_id = self.coursedir.course_id
         _serialize_gradebook_access(self.db_url)
+        self.bad_timestamps: set[str] = set()
+        read_timestamp = self.coursedir.get_existing_timestamp
+
+        def tolerant_timestamp(path: str) -> Any:
+            # nbgrader 0.9.6 calls a missing CourseDirectory.fail on a bad timestamp.txt
+            # and stops the student's grading; grade it without a submission time.
+            try:
+                return read_timestamp(path)
+            except (ValueError, AttributeError):
+                self.bad_timestamps.add(os.path.realpath(path))
+                return None
+
+        self.coursedir.get_existing_timestamp = tolerant_timestamp
 
     def layout(self) -> dict[str, Any]:
         """Describe the class for the parent (see :func:`_discover`).
@@ -622,6 +635,13 @@ class _Worker:
             }
         )
         report["notes"] = [f"ignored {Path(n).name}" for n in notes]
+        submitted = self.coursedir.format_path(
+            self.coursedir.submitted_directory, student, self.module
+        )
+        if os.path.realpath(submitted) in self.bad_timestamps:
+            report["notes"].append(
+                "timestamp.txt is not a date: graded without a submission time (check lateness)"
+            )
         try:
             report["score"], report["max_score"] = _auto_scores(
                 self.db_url, self.course_id, self.module, student
@@ -630,9 +650,6 @@ class _Worker:
             report["score"] = report["max_score"] = None
         report["seconds"] = time.perf_counter() - started
         if result["success"] and not report["kind"] and report["score"] is not None:
-            submitted = self.coursedir.format_path(
-                self.coursedir.submitted_directory, student, self.module
-            )
             state = _state_file(self.coursedir.root, self.module, student)
             state.parent.mkdir(parents=True, exist_ok=True)
             record = {k: report[k] for k in ("score", "max_score")}
