@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -140,3 +141,38 @@ def test_plain_nbgrader_grades_them_too(graded: dict) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "KeyError" not in done.stdout + done.stderr
+
+
+def test_a_submission_over_its_budget_is_stopped_and_named(graded: dict) -> None:
+    """Each cell is under the per-cell limit; the whole submission is over its budget."""
+    workspace: CourseWorkspace = graded["workspace"]
+    notebook = _key_answers(workspace)
+    at = _index(notebook, "proposal_paragraphs_answer")
+    notebook.cells[at].source = "import time\ntime.sleep(50)\n" + notebook.cells[at].source
+    folder = workspace.root / "submitted" / "sleeper" / MODULE
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, folder / f"{MODULE}.ipynb")
+    workspace.nbgrader("db", "student", "add", "sleeper")  # the roster now has students
+    started = time.monotonic()
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "postparis-instructor"),
+            "grade",
+            MODULE,
+            "--student",
+            "sleeper",
+            "--budget",
+            "20",
+        ],
+        cwd=workspace.root,
+        env=workspace.env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    line = next(x for x in done.stdout.splitlines() if x.startswith("sleeper "))
+    assert "NOT graded" in line
+    assert "over the budget of 20 s" in line
+    assert time.monotonic() - started < 50, "the budget did not stop the submission"

@@ -61,6 +61,8 @@ Status = Literal["graded", "incomplete", "not graded", "set aside"]
 
 #: How often a submission is retried when the gradebook stays locked from outside.
 LOCK_RETRIES = 4
+#: Wall-clock seconds one submission may take in all, by default (``--budget``).
+DEFAULT_BUDGET = 600.0
 #: The worker's first line on its protocol channel once it is ready.
 _READY = "ready"
 
@@ -773,6 +775,7 @@ def grade_class(
     students: Sequence[str] | None = None,
     timeout: int | None = None,
     force: bool = False,
+    budget: float | None = DEFAULT_BUDGET,
     on_result: Callable[[Outcome, int, int], None] | None = None,
 ) -> list[Outcome]:
     """Autograde every submission of ``module`` with nbgrader, in parallel workers.
@@ -794,6 +797,10 @@ def grade_class(
         Grade every submission again, even one already graded cleanly and unchanged
         since (by default only the others are graded: a new or changed submission, and
         any left ungraded or half graded by an interrupted run).
+    budget
+        Wall-clock seconds one submission may take in all (None: no limit). A worker
+        over it is stopped and the submission reported NOT graded, with the reason;
+        the per-cell ``timeout`` alone would let 100 slow cells hold a worker for hours.
     on_result
         Called as ``on_result(outcome, done, total)`` as each submission finishes.
 
@@ -875,7 +882,27 @@ def grade_class(
     failed_starts = 0
     try:
         while pool:
-            for key, _ in selector.select():
+            for process in list(pool):
+                if (
+                    budget is not None
+                    and process.student is not None
+                    and time.perf_counter() - process.started > budget
+                ):
+                    finish(
+                        Outcome(
+                            process.student,
+                            "not graded",
+                            seconds=time.perf_counter() - process.started,
+                            reason=f"over the budget of {budget:g} s for one submission: "
+                            "stopped (grade it by hand, or again with a larger --budget)",
+                        )
+                    )
+                    stop_worker(process, kill=True)
+                    if queue:
+                        start_worker()
+            if not pool:
+                break
+            for key, _ in selector.select(timeout=1.0 if budget is not None else None):
                 process: _Process = key.data
                 assert process.popen.stdout is not None
                 line = process.popen.stdout.readline()
@@ -1013,6 +1040,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
             students=args.student or None,
             timeout=args.timeout,
             force=args.force,
+            budget=args.budget or None,
             on_result=progress,
         )
     except GradingError as error:
@@ -1054,6 +1082,14 @@ def add_grade_command(subparsers: Any) -> None:
         type=int,
         metavar="S",
         help="stop a cell after S seconds (default: the course's Execute.timeout)",
+    )
+    grade.add_argument(
+        "--budget",
+        type=float,
+        default=DEFAULT_BUDGET,
+        metavar="S",
+        help=f"stop grading one submission after S seconds in all and report it "
+        f"(default: {DEFAULT_BUDGET:g}; 0: no limit)",
     )
     grade.add_argument(
         "--force",
