@@ -1,0 +1,191 @@
+"""The right answers of every autograded exercise, and the digests the visible checks use.
+
+This file is part of the answer key (like assignments/source/): it never ships in the
+learner package. The visible checks (src/postparis/exercises/) read only digests.json,
+which this file writes::
+
+    python tests/exercise_answers.py --write
+
+Run it after changing an exercise or the data it rests on; tests/test_exercise_feedback.py
+fails, naming this command, while digests.json is out of date. Most answers are computed
+from the course package and its data (as the hidden tests compute them), so a data fix
+changes the digest, not this file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from postparis.checks import digest
+
+DIGESTS = Path(__file__).resolve().parents[1] / "src" / "postparis" / "exercises" / "digests.json"
+
+Entry = tuple[str, list[str]]
+
+
+def one(salt: str, value: object, **canon: Any) -> Entry:
+    """The one right answer."""
+    return salt, [digest(value, salt=salt, **canon)]
+
+
+def any_of(salt: str, values: Iterable[object], **canon: Any) -> Entry:
+    """Several accepted answers (a range read off a widget, to the stated tolerance)."""
+    return salt, sorted({digest(v, salt=salt, **canon) for v in values})
+
+
+def items(salt: str, values: Iterable[object], **canon: Any) -> Entry:
+    """The items of a list answer, in order, one digest each."""
+    return salt, [digest(v, salt=salt, **canon) for v in values]
+
+
+def cases(
+    salt: str, visible: Sequence[Any], reference: Callable[..., object], decimals: int | None = 6
+) -> list[Entry]:
+    """The reference results of a function exercise's visible cases."""
+    out = []
+    for number, case in enumerate(visible):
+        key = f"{salt}#{number}"
+        result = reference(*case.args, **case.kwargs)
+        out.append((key, [digest(result, salt=key, decimals=decimals)]))
+    return out
+
+
+def grid(centre: float, tolerance: float, decimals: int) -> list[float]:
+    """Every value written with ``decimals`` decimals within ``tolerance`` of ``centre``."""
+    step = 10**-decimals
+    low = round(centre - tolerance, decimals) - step
+    values = []
+    k = 0
+    while low + k * step <= centre + tolerance + step:
+        v = round(low + k * step, decimals)
+        if abs(v - centre) <= tolerance + 1e-12:
+            values.append(v)
+        k += 1
+    return values
+
+
+def module_00() -> list[Entry]:
+    from postparis.data import load_article_paragraphs
+
+    paragraphs = load_article_paragraphs()
+    return [
+        one("00.brennan_first_paragraph", 12),
+        items(
+            "00.proposal_paragraphs",
+            paragraphs.loc[paragraphs["role"] == "proposal", "paragraph"].tolist(),
+        ),
+    ]
+
+
+def module_01() -> list[Entry]:
+    import pandas as pd
+
+    from postparis.argument import model
+    from postparis.data import load_actors, load_claims
+    from postparis.exercises import argument
+
+    claims = load_claims()
+    proposals = claims[claims["kind"] == "proposal"]
+    by_speaker = {a: sorted(g["claim_id"]) for a, g in proposals.groupby("actor_id")}
+    actors = load_actors()
+    sources = actors[~actors["voice"].isin(["author", "not quoted"])]
+    table = pd.crosstab(sources["country"], sources["actor_type"])
+    pickering = sorted(set(claims.loc[claims["actor_id"] == "pickering", "lever"]))
+    brennan = claims.loc[claims["actor_id"] == "brennan", "lever"].iloc[0]
+    entries = [
+        one("01.thesis_paragraph", 1),
+        items("01.proposals_by_speaker", by_speaker),
+        one("01.careful_sentence", "C"),
+        one("01.strikes_answer", "C"),
+        items("01.sources", sources["actor_id"]),
+        one("01.sources_by_country", dict(sources["country"].value_counts())),
+        one("01.source_table.rows", sorted(map(str, table.index))),
+        one("01.source_table.columns", sorted(map(str, table.columns))),
+        one("01.source_table", argument._cells(table)),
+        items("01.pickering_levers", pickering),
+        one("01.brennan_lever", brennan),
+    ]
+    for who, ids in by_speaker.items():
+        entries.append(one(f"01.proposals_by_speaker.{who}", ids))
+        entries.append(items(f"01.proposals_by_speaker.{who}.items", ids))
+    entries += cases("01.percent_agreement", argument.PERCENT_CASES, model.percent_agreement)
+    entries += cases("01.cohens_kappa", argument.KAPPA_CASES, model.cohens_kappa)
+    return entries
+
+
+def _coverage(timeline: Any, start: str, end: str) -> float:
+    """The answer key's counter_sanction_coverage."""
+    import pandas as pd
+
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    ban = timeline.loc[timeline["kind"] == "counter-sanction", "date"].min()
+    in_force = max(0, (last - max(first, ban)).days + 1)
+    return in_force / ((last - first).days + 1)
+
+
+def module_02() -> list[Entry]:
+    from postparis.data import load_sanctions_timeline
+    from postparis.exercises import sanctions
+    from postparis.sanctions import model
+
+    timeline = model.filter_timeline(load_sanctions_timeline(), end=sanctions.INFORMATION_CUTOFF)
+    window = model.filter_timeline(
+        load_sanctions_timeline(), actors=["US", "EU"], start="2014-07-18", end="2014-08-05"
+    )
+    energy = timeline.loc[
+        timeline["sector"].str.split(";").apply(lambda s: "energy" in s)
+        & timeline["kind"].eq("sectoral"),
+        "measure",
+    ]
+    entries = [
+        items("02.mh17_measures", window["measure"]),
+        items("02.energy_measures", energy),
+        any_of("02.russia_needs_more_than", grid(model.russia_threshold(), 0.05, 2), decimals=2),
+        any_of(
+            "02.largest_credibility_cost", grid(model.max_credibility_cost(), 0.5, 1), decimals=1
+        ),
+    ]
+    entries += cases("02.coverage", sanctions.coverage_cases(), _coverage)
+    entries += cases(
+        "02.depreciation",
+        sanctions.DEPRECIATION_CASES,
+        lambda rates, start, end: 100 * (1 - rates.loc[start] / rates.loc[end]),
+    )
+    entries += cases(
+        "02.payoffs",
+        sanctions.PAYOFF_CASES,
+        lambda share, *values: model.deal_payoffs(share, model.BargainParameters(*values)),
+    )
+    return entries
+
+
+MODULES: list[Callable[[], list[Entry]]] = [module_00, module_01, module_02]
+
+
+def compute() -> dict[str, list[str]]:
+    """Every salt with its digests, in a stable order."""
+    out: dict[str, list[str]] = {}
+    for module in MODULES:
+        for salt, digests in module():
+            if salt in out:
+                raise ValueError(f"salt {salt!r} used twice")
+            out[salt] = digests
+    return dict(sorted(out.items()))
+
+
+def render(digests: dict[str, list[str]]) -> str:
+    """digests.json's text."""
+    return json.dumps(digests, indent=1, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    text = render(compute())
+    if "--write" in sys.argv[1:]:
+        DIGESTS.write_text(text, encoding="utf-8")
+        print(f"wrote {DIGESTS}")
+    else:
+        sys.stdout.write(text)
