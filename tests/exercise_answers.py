@@ -163,7 +163,48 @@ def module_02() -> list[Entry]:
     return entries
 
 
-MODULES: list[Callable[[], list[Entry]]] = [module_00, module_01, module_02]
+def module_03() -> list[Entry]:
+    from postparis.data import PUBLICATION_CUTOFF, load_afghanistan, load_syria_2015
+    from postparis.exercises import proxies
+    from postparis.proxies import model
+
+    timeline = model.autumn_2015_timeline(load_syria_2015())
+    events = proxies.rows(timeline)
+    if len({repr(e) for e in events}) != len(events):
+        raise ValueError("autumn_2015's check counts rows: they must be unique")
+    start = model.rows_matching(timeline, "event", "air campaign")["date"].iloc[0]
+    shootdown = model.rows_matching(timeline, "event", "Su-24")["date"].iloc[0]
+    afghanistan = load_afghanistan()
+    first_uses = model.rows_matching(afghanistan, "fact", "First Stinger")["date"]
+    completed = model.rows_matching(afghanistan, "fact", "withdrawal completed")["date"].iloc[0]
+    gaps = [model.months_between(day, completed) for day in first_uses]
+    ranges = model.estimate_ranges(afghanistan, model.STINGERS_SUPPLIED_PATTERN)
+    compared = model.compare_estimates(ranges)
+    s = model.SCEPTIC_SCENARIO
+    sceptic = model.break_even_leak_probability(
+        s.p_deter, s.v_deter, s.v_leak, s.p_incident, s.v_incident
+    )
+    entries = [
+        items("03.autumn_2015", events),
+        one("03.days_campaign_to_shootdown", model.days_between(start, shootdown)),
+        items("03.strike_claims", model.strike_claims_before(timeline, PUBLICATION_CUTOFF)),
+        one("03.stinger_months", [min(gaps), max(gaps)]),
+        one("03.lowest_supplied", compared["lowest"], decimals=1),
+        one("03.highest_supplied", compared["highest"], decimals=1),
+        any_of(
+            "03.best_sourced_supplied",
+            ranges.loc[ranges["confidence"] == "high", "value_low"],
+            decimals=1,
+        ),
+        any_of("03.sceptic_break_even", grid(sceptic, 0.01, 3), decimals=3),
+    ]
+    entries += cases("03.months_between", proxies.MONTHS_CASES, model.months_between, None)
+    entries += cases("03.expected_value", proxies.EV_CASES, model.expected_value)
+    entries += cases("03.break_even", proxies.BREAK_EVEN_CASES, model.break_even_leak_probability)
+    return entries
+
+
+MODULES: list[Callable[[], list[Entry]]] = [module_00, module_01, module_02, module_03]
 
 
 def compute() -> dict[str, list[str]]:

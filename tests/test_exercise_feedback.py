@@ -306,10 +306,140 @@ WRONG: dict[str, dict[str, list[tuple[str, str, str]]]] = {
             ("text", "largest_credibility_cost = '8'", "without quotes"),
         ],
     },
+    "03-proxy-war": {
+        "test_autumn_2015": [
+            (
+                "stops at the article's date",
+                "autumn_2015 = autumn_2015[autumn_2015['date'] <= '2015-11-16']",
+                "the answer has",
+            ),
+            (
+                "starts a day late",
+                "autumn_2015 = autumn_2015[autumn_2015['date'] >= '2015-10-01']",
+                "missing",
+            ),
+            ("not sorted", "autumn_2015 = autumn_2015.sort_values('event')", "date order"),
+        ],
+        "test_dated_questions": [
+            (
+                "off by one",
+                "days_campaign_to_shootdown = days_campaign_to_shootdown + 1",
+                "days_between",
+            ),
+            (
+                "claims after the article too",
+                "strike_claims_known_to_article = autumn_2015.loc[autumn_2015['measure']"
+                ".str.contains('Russian strikes', na=False), 'claimant'].tolist()",
+                "",
+            ),
+            ("a string", "days_campaign_to_shootdown = '55'", "without quotes"),
+        ],
+        "test_months_between": [
+            (
+                "days divided by 30",
+                "def months_between(start, end):\n    return (end - start).days // 30",
+                "",
+            ),
+            (
+                "the year ignored",
+                "def months_between(start, end):\n    return end.month - start.month",
+                "12 for each year",
+            ),
+            (
+                "never negative",
+                "def months_between(start, end):\n"
+                "    return abs((end.year - start.year) * 12 + (end.month - start.month))",
+                "sign",
+            ),
+            (
+                "the pair reversed",
+                "stinger_to_withdrawal_months = stinger_to_withdrawal_months[::-1]",
+                "(shortest, longest)",
+            ),
+        ],
+        "test_stinger_ranges": [
+            ("the ratio upside down", "supplied_ratio = lowest_supplied / highest_supplied", "upside down"),
+            (
+                "the medium-confidence figure",
+                "best_sourced_supplied = float(supplied.loc[supplied['confidence'] == 'medium',"
+                " 'value_low'].iloc[0])",
+                "'high'",
+            ),
+            (
+                "a typed-in wrong lowest",
+                "lowest_supplied = 500.0\nsupplied_ratio = highest_supplied / lowest_supplied",
+                "lowest figure",
+            ),
+            ("text", "best_sourced_supplied = '1000'", "without quotes"),
+        ],
+        "test_analogy_ratings": [
+            ("a dimension missing", "my_ratings = {k: v for k, v in my_ratings.items() if k != 'air_threat'}", "air_threat"),
+            ("a rating of 6", "my_ratings = {**my_ratings, 'adversary': 6}", "1 (very different) to 5"),
+            ("a rating as text", "my_ratings = {**my_ratings, 'adversary': '3'}", "without quotes"),
+            ("a stale summary", "my_ratings = {**my_ratings, 'adversary': 5}", "run the answer cell again"),
+        ],
+        "test_expected_value": [
+            (
+                "harms subtracted",
+                "def expected_value_of_proposal(pd_, vd, pl, vl, pi, vi):\n"
+                "    return pd_ * vd - pl * vl - pi * vi",
+                "signs",
+            ),
+            (
+                "the incident left out",
+                "def expected_value_of_proposal(p_deter, v_deter, p_leak, v_leak, p_incident,"
+                " v_incident):\n    return p_deter * v_deter + p_leak * v_leak",
+                "",
+            ),
+            (
+                "positional names only",
+                "def expected_value_of_proposal(a, b, c, d, e, f):\n"
+                "    return a * b + c * d + e * f",
+                "names of its inputs",
+            ),
+        ],
+        "test_break_even": [
+            (
+                "the wrong sign",
+                "def break_even_leak(p_deter, v_deter, v_leak, p_incident, v_incident):\n"
+                "    return (p_deter * v_deter + p_incident * v_incident) / v_leak",
+                "sign",
+            ),
+            (
+                "clipped to 0-1",
+                "_be = break_even_leak\n"
+                "def break_even_leak(*args):\n"
+                "    return min(1.0, max(0.0, _be(*args)))",
+                "clip",
+            ),
+            (
+                "divided by v_deter",
+                "def break_even_leak(p_deter, v_deter, v_leak, p_incident, v_incident):\n"
+                "    return -(p_deter * v_deter + p_incident * v_incident) / v_deter",
+                "",
+            ),
+        ],
+        "test_sceptic_break_even": [
+            ("the default's break-even", "sceptic_break_even = 0.0875", "readout"),
+            ("a percentage", "sceptic_break_even = 6.25", "write 5% as 0.05"),
+            ("a round guess", "sceptic_break_even = 0.1", "readout"),
+        ],
+    },
 }
 
 #: Other right answers, which must also succeed.
 ALSO_RIGHT: dict[str, dict[str, list[tuple[str, str]]]] = {
+    "03-proxy-war": {
+        "test_analogy_ratings": [
+            (
+                "other ratings",
+                "my_ratings = dict.fromkeys(my_ratings, 5)\n"
+                "analogy_summary = score_analogy(my_ratings)",
+            )
+        ],
+        "test_sceptic_break_even": [("to the nearest 0.01", "sceptic_break_even = 0.06")],
+        "test_months_between": [("a list", "stinger_to_withdrawal_months = [27, 29]")],
+    },
     "01-the-argument": {
         "test_careful_sentence": [("lower case and spaces", "careful_sentence = ' c '")],
         "test_explorer_record": [
