@@ -204,7 +204,53 @@ def module_03() -> list[Entry]:
     return entries
 
 
-MODULES: list[Callable[[], list[Entry]]] = [module_00, module_01, module_02, module_03]
+def _first_both_within(table: Any, category: str) -> object:
+    """The answer key's first_exchange_both_within."""
+    rows = table[table["category"] == category]
+    for date in sorted(rows["as_of"].unique()):
+        at_date = rows[rows["as_of"] == date]
+        if {"US", "Russia"} <= set(at_date["party"]) and (at_date["value"] <= at_date["limit"]).all():
+            return date
+    return None
+
+
+def module_04() -> list[Entry]:
+    import random
+
+    from postparis.dialogue import game
+    from postparis.exercises import dialogue
+
+    table = dialogue._table()
+    ru = table[(table["party"] == "Russia") & (table["category"] == "deployed_and_nondeployed_launchers")]
+    worst = ru.loc[(ru["value"] - ru["limit"]).idxmax(), "as_of"]
+    flipped = game.play_match(game.tit_for_tat, game.tit_for_tat, rounds=8, flips=[(3, "B")])
+    three = {"always defect": game.always_defect, "tit for tat": game.tit_for_tat, "grim trigger": game.grim_trigger}
+    everyone = {n: game.get_strategy(n) for n in game.STRATEGY_NAMES}
+    entries = [
+        one("04.add_margins", (table["limit"] - table["value"]).astype(float).tolist(), decimals=1),
+        one("04.add_margins.toy", (dialogue.TOY_MARGINS["limit"] - dialogue.TOY_MARGINS["value"]).astype(float).tolist(), decimals=1),
+        one("04.russia_furthest", worst),
+        one("04.tit_for_tat.flipped", "".join(flipped.moves_a)),
+        one("04.tft_worse_from_noise", round(game.noise_threshold(), 2), decimals=2),
+        one("04.round_robin.hand", game.round_robin(three, rounds=100, noise=0.0)["always defect"], decimals=6),
+    ]
+    for own, other in (([], []), (["C"], ["D"]), (["D"], ["C"])):
+        salt = f"04.tit_for_tat.{''.join(own)}{''.join(other)}"
+        entries.append(one(salt, game.tit_for_tat(own, other, random.Random(0))))
+    for number, settings in enumerate(dialogue.RR_SETTINGS):
+        entries.append(one(f"04.round_robin#{number}", game.round_robin(everyone, **settings), decimals=6))
+    entries += cases("04.first_exchange", dialogue.first_exchange_cases(), _first_both_within, None)
+    entries += cases("04.round_payoff", dialogue.PAYOFF_CASES, lambda a, b: game.PAYOFFS[(a, b)], None)
+    entries += cases(
+        "04.match_payoff",
+        dialogue.match_cases(),
+        lambda mine, theirs: tuple(map(sum, zip(*[game.PAYOFFS[p] for p in zip(mine, theirs)], (0, 0)))),
+        None,
+    )
+    return entries
+
+
+MODULES: list[Callable[[], list[Entry]]] = [module_00, module_01, module_02, module_03, module_04]
 
 
 def compute() -> dict[str, list[str]]:

@@ -425,6 +425,169 @@ WRONG: dict[str, dict[str, list[tuple[str, str, str]]]] = {
             ("a round guess", "sceptic_break_even = 0.1", "readout"),
         ],
     },
+    "04-dialogue": {
+        "test_add_margins": [
+            (
+                "value - limit",
+                "def add_margins(table):\n"
+                "    result = table.copy()\n"
+                "    result['margin'] = result['value'] - result['limit']\n"
+                "    return result",
+                "value - limit",
+            ),
+            (
+                "changes the table it is given",
+                "def add_margins(table):\n"
+                "    table['margin'] = table['limit'] - table['value']\n"
+                "    return table",
+                "copy",
+            ),
+            (
+                "only the margin column",
+                "def add_margins(table):\n"
+                "    return pd.DataFrame({'margin': table['limit'] - table['value']})",
+                "every row and column",
+            ),
+        ],
+        "test_first_exchange_both_within": [
+            (
+                "one party within is enough",
+                "def first_exchange_both_within(table, category):\n"
+                "    rows = table[table['category'] == category]\n"
+                "    ok = rows[rows['value'] <= rows['limit']]\n"
+                "    return ok['as_of'].min() if len(ok) else None",
+                "",
+            ),
+            (
+                "strictly under the limit",
+                "def first_exchange_both_within(table, category):\n"
+                "    rows = table[table['category'] == category]\n"
+                "    for date in sorted(rows['as_of'].unique()):\n"
+                "        at = rows[rows['as_of'] == date]\n"
+                "        if {'US', 'Russia'} <= set(at['party']) and (at['value'] < at['limit']).all():\n"
+                "            return date\n"
+                "    return None",
+                "exactly at",
+            ),
+            (
+                "every category at once",
+                "def first_exchange_both_within(table, category):\n"
+                "    for date in sorted(table['as_of'].unique()):\n"
+                "        at = table[table['as_of'] == date]\n"
+                "        if {'US', 'Russia'} <= set(at['party']) and (at['value'] <= at['limit']).all():\n"
+                "            return date\n"
+                "    return None",
+                "",
+            ),
+        ],
+        "test_russia_furthest_over_launcher_limit": [
+            ("another exchange", "russia_furthest_over_launcher_limit = '2015-09-01'", "another exchange"),
+            ("not a date", "russia_furthest_over_launcher_limit = 'autumn 2014'", "YYYY-MM-DD"),
+            ("a number", "russia_furthest_over_launcher_limit = 2014", "as text"),
+            ("not an exchange date", "russia_furthest_over_launcher_limit = '2014-09-15'", "not the date of a data exchange"),
+        ],
+        "test_payoffs": [
+            (
+                "sucker and temptation swapped",
+                "def round_payoff(a, b):\n"
+                "    return {('C', 'C'): (3, 3), ('C', 'D'): (5, 0), ('D', 'C'): (0, 5),"
+                " ('D', 'D'): (1, 1)}[(a, b)]",
+                "wrong way round",
+            ),
+            (
+                "only my total",
+                "def match_payoff(mine, theirs):\n"
+                "    return sum(round_payoff(a, b)[0] for a, b in zip(mine, theirs))",
+                "",
+            ),
+            (
+                "punishment 0",
+                "def round_payoff(a, b):\n"
+                "    return {('C', 'C'): (3, 3), ('C', 'D'): (0, 5), ('D', 'C'): (5, 0),"
+                " ('D', 'D'): (0, 0)}[(a, b)]",
+                "payoff table",
+            ),
+        ],
+        "test_tit_for_tat": [
+            ("always cooperates", "def tit_for_tat(own, other, rng):\n    return 'C'", "did last"),
+            (
+                "copies its own move",
+                "def tit_for_tat(own, other, rng):\n    return own[-1] if own else 'C'",
+                "",
+            ),
+            (
+                "opens with D",
+                "def tit_for_tat(own, other, rng):\n    return other[-1] if other else 'D'",
+                "first round",
+            ),
+        ],
+        "test_generous_tit_for_tat": [
+            (
+                "never forgives",
+                "def generous_tit_for_tat(own, other, rng, generosity=0.3):\n"
+                "    return other[-1] if other else 'C'",
+                "generosity 1",
+            ),
+            (
+                "draws even after cooperation",
+                "def generous_tit_for_tat(own, other, rng, generosity=0.3):\n"
+                "    x = rng.random()\n"
+                "    if not other or other[-1] == 'C':\n"
+                "        return 'C'\n"
+                "    return 'C' if x < generosity else 'D'",
+                "don't draw",
+            ),
+            (
+                "a default of 0.5",
+                "def generous_tit_for_tat(own, other, rng, generosity=0.5):\n"
+                "    if not other or other[-1] == 'C':\n"
+                "        return 'C'\n"
+                "    return 'C' if rng.random() < generosity else 'D'",
+                "default 0.3",
+            ),
+        ],
+        "test_tft_worse_from_noise": [
+            ("one notch too high", "tft_worse_from_noise = round(tft_worse_from_noise + 0.01, 2)", "lower level"),
+            ("no noise", "tft_worse_from_noise = 0.0", "does not yet do worse"),
+            ("a percentage", "tft_worse_from_noise = 1", "0 to 0.2"),
+            ("text", "tft_worse_from_noise = '0.01'", "without quotes"),
+        ],
+        "test_round_robin_scores": [
+            (
+                "no self-play",
+                "def round_robin_scores(strategies, rounds=100, noise=0.0, seed=2015):\n"
+                "    out = {}\n"
+                "    for n, a in strategies.items():\n"
+                "        xs = [game.play_match(a, b, rounds=rounds, noise=noise, seed=seed).average_a"
+                " for m, b in strategies.items() if m != n]\n"
+                "        out[n] = sum(xs) / len(xs)\n"
+                "    return out",
+                "by hand",
+            ),
+            (
+                "the opponent's payoff",
+                "def round_robin_scores(strategies, rounds=100, noise=0.0, seed=2015):\n"
+                "    out = {}\n"
+                "    for n, a in strategies.items():\n"
+                "        xs = [game.play_match(a, b, rounds=rounds, noise=noise, seed=seed).average_b"
+                " for b in strategies.values()]\n"
+                "        out[n] = sum(xs) / len(xs)\n"
+                "    return out",
+                "",
+            ),
+            (
+                "the seed ignored",
+                "def round_robin_scores(strategies, rounds=100, noise=0.0, seed=2015):\n"
+                "    out = {}\n"
+                "    for n, a in strategies.items():\n"
+                "        xs = [game.play_match(a, b, rounds=rounds, noise=noise, seed=1).average_a"
+                " for b in strategies.values()]\n"
+                "        out[n] = sum(xs) / len(xs)\n"
+                "    return out",
+                "same seed",
+            ),
+        ],
+    },
 }
 
 #: Other right answers, which must also succeed.
