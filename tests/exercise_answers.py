@@ -250,7 +250,38 @@ def module_04() -> list[Entry]:
     return entries
 
 
-MODULES: list[Callable[[], list[Entry]]] = [module_00, module_01, module_02, module_03, module_04]
+def module_05() -> list[Entry]:
+    from postparis import forecasting as fc
+    from postparis.data import load_forecast_questions
+    from postparis.exercises import forecasting
+
+    questions = load_forecast_questions()
+    ids = questions["question_id"].tolist()
+    gap = {
+        n: fc.largest_calibration_gap(
+            fc.calibration_table(*fc.simulate_calibrated_forecaster(n), n_bins=5)
+        )
+        for n in (10, 1000)
+    }
+    entries = [
+        one("05.score_always_50", fc.score_forecasts(fc.constant_forecaster(ids), fc.outcomes_from(questions)), decimals=6),
+        any_of("05.gap_10_questions", grid(gap[10], 0.011, 2), decimals=2),
+        any_of("05.gap_1000_questions", grid(gap[1000], 0.011, 2), decimals=2),
+    ]
+    for q, outcome in fc.outcomes_from(questions).items():
+        entries.append(one(f"05.resolution.{q}", outcome))
+    entries += cases("05.brier_score", forecasting.BRIER_CASES, fc.brier_score)
+    return entries
+
+
+MODULES: list[Callable[[], list[Entry]]] = [
+    module_00,
+    module_01,
+    module_02,
+    module_03,
+    module_04,
+    module_05,
+]
 
 
 def compute() -> dict[str, list[str]]:

@@ -588,10 +588,72 @@ WRONG: dict[str, dict[str, list[tuple[str, str, str]]]] = {
             ),
         ],
     },
+    "05-what-happened-next": {
+        "test_my_forecasts": [
+            ("a question missing", "my_forecasts = {k: v for k, v in my_forecasts.items() if k != 'q10'}", "q10"),
+            ("a percentage", "my_forecasts = {**my_forecasts, 'q01': 15}", ""),
+            ("text", "my_forecasts = {**my_forecasts, 'q01': '0.15'}", ""),
+        ],
+        "test_brier_score": [
+            (
+                "no ValueError for empty lists",
+                "_bs = brier_score\n"
+                "def brier_score(f, o):\n"
+                "    return 0.0 if not f else _bs(f, o)",
+                "nothing to score",
+            ),
+            (
+                "the sum, not the mean",
+                "def brier_score(f, o):\n"
+                "    if len(f) != len(o) or not f or any(not 0 <= p <= 1 for p in f)"
+                " or any(x not in (0, 1) for x in o):\n"
+                "        raise ValueError('bad input')\n"
+                "    return sum((p - x) ** 2 for p, x in zip(f, o))",
+                "the mean, not the sum",
+            ),
+            (
+                "a square root",
+                "def brier_score(f, o):\n"
+                "    if len(f) != len(o) or not f or any(not 0 <= p <= 1 for p in f)"
+                " or any(x not in (0, 1) for x in o):\n"
+                "        raise ValueError('bad input')\n"
+                "    return (sum((p - x) ** 2 for p, x in zip(f, o)) / len(f)) ** 0.5",
+                "square root",
+            ),
+            (
+                "outcomes of 2 accepted",
+                "def brier_score(f, o):\n"
+                "    if len(f) != len(o) or not f or any(not 0 <= p <= 1 for p in f):\n"
+                "        raise ValueError('bad input')\n"
+                "    return sum((p - x) ** 2 for p, x in zip(f, o)) / len(f)",
+                "1 (it happened) or 0",
+            ),
+        ],
+        "test_my_resolutions": [
+            ("one flipped", "my_resolutions = {**my_resolutions, 'q01': 1 - my_resolutions['q01']}", "9 of your 10"),
+            ("all yes but the example", "my_resolutions = {**dict.fromkeys(my_resolutions, 1), 'q05': 0}", "of your 10"),
+            ("the worked example wrong", "my_resolutions = {**my_resolutions, 'q05': 1}", "worked example"),
+        ],
+        "test_scores": [
+            ("50% scored as 0.5", "score_always_50 = 0.5", "always says 50%"),
+            ("the two references swapped", "score_status_quo, score_article = score_article, score_status_quo", "swapped"),
+            ("my score from another forecaster", "my_score = score_article", "your my_forecasts"),
+            ("text", "my_score = f'{my_score:.3f}'", "without quotes"),
+        ],
+        "test_calibration_gaps": [
+            ("swapped", "gap_10_questions, gap_1000_questions = gap_1000_questions, gap_10_questions", "which number is which"),
+            ("a percentage", "gap_10_questions = 85", "between 0 and 1"),
+            ("a misread gap", "gap_1000_questions = 0.1", "1,000 questions"),
+        ],
+    },
 }
 
 #: Other right answers, which must also succeed.
 ALSO_RIGHT: dict[str, dict[str, list[tuple[str, str]]]] = {
+    "05-what-happened-next": {
+        "test_my_forecasts": [("other forecasts", "my_forecasts = dict.fromkeys(my_forecasts, 0.5)")],
+        "test_calibration_gaps": [("to two decimals", "gap_1000_questions = round(gap_1000_questions, 2)")],
+    },
     "03-proxy-war": {
         "test_analogy_ratings": [
             (
