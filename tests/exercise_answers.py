@@ -26,19 +26,31 @@ DIGESTS = Path(__file__).resolve().parents[1] / "src" / "postparis" / "exercises
 
 Entry = tuple[str, list[str]]
 
+#: Every right answer in plain form, by salt (filled by compute()), for the leak test.
+PLAIN: dict[str, list[object]] = {}
+
+
+def _keep(salt: str, values: Iterable[object]) -> None:
+    PLAIN.setdefault(salt, []).extend(values)
+
 
 def one(salt: str, value: object, **canon: Any) -> Entry:
     """The one right answer."""
+    _keep(salt, [value])
     return salt, [digest(value, salt=salt, **canon)]
 
 
 def any_of(salt: str, values: Iterable[object], **canon: Any) -> Entry:
     """Several accepted answers (a range read off a widget, to the stated tolerance)."""
+    values = list(values)
+    _keep(salt, values)
     return salt, sorted({digest(v, salt=salt, **canon) for v in values})
 
 
 def items(salt: str, values: Iterable[object], **canon: Any) -> Entry:
     """The items of a list answer, in order, one digest each."""
+    values = list(values)
+    _keep(salt, values)
     return salt, [digest(v, salt=salt, **canon) for v in values]
 
 
@@ -50,6 +62,7 @@ def cases(
     for number, case in enumerate(visible):
         key = f"{salt}#{number}"
         result = reference(*case.args, **case.kwargs)
+        _keep(key, [result])
         out.append((key, [digest(result, salt=key, decimals=decimals)]))
     return out
 
@@ -209,7 +222,9 @@ def _first_both_within(table: Any, category: str) -> object:
     rows = table[table["category"] == category]
     for date in sorted(rows["as_of"].unique()):
         at_date = rows[rows["as_of"] == date]
-        if {"US", "Russia"} <= set(at_date["party"]) and (at_date["value"] <= at_date["limit"]).all():
+        if {"US", "Russia"} <= set(at_date["party"]) and (
+            at_date["value"] <= at_date["limit"]
+        ).all():
             return date
     return None
 
@@ -221,30 +236,55 @@ def module_04() -> list[Entry]:
     from postparis.exercises import dialogue
 
     table = dialogue._table()
-    ru = table[(table["party"] == "Russia") & (table["category"] == "deployed_and_nondeployed_launchers")]
+    ru = table[
+        (table["party"] == "Russia") & (table["category"] == "deployed_and_nondeployed_launchers")
+    ]
     worst = ru.loc[(ru["value"] - ru["limit"]).idxmax(), "as_of"]
     flipped = game.play_match(game.tit_for_tat, game.tit_for_tat, rounds=8, flips=[(3, "B")])
-    three = {"always defect": game.always_defect, "tit for tat": game.tit_for_tat, "grim trigger": game.grim_trigger}
+    three = {
+        "always defect": game.always_defect,
+        "tit for tat": game.tit_for_tat,
+        "grim trigger": game.grim_trigger,
+    }
     everyone = {n: game.get_strategy(n) for n in game.STRATEGY_NAMES}
     entries = [
         one("04.add_margins", (table["limit"] - table["value"]).astype(float).tolist(), decimals=1),
-        one("04.add_margins.toy", (dialogue.TOY_MARGINS["limit"] - dialogue.TOY_MARGINS["value"]).astype(float).tolist(), decimals=1),
+        one(
+            "04.add_margins.toy",
+            (dialogue.TOY_MARGINS["limit"] - dialogue.TOY_MARGINS["value"]).astype(float).tolist(),
+            decimals=1,
+        ),
         one("04.russia_furthest", worst),
         one("04.tit_for_tat.flipped", "".join(flipped.moves_a)),
         one("04.tft_worse_from_noise", round(game.noise_threshold(), 2), decimals=2),
-        one("04.round_robin.hand", game.round_robin(three, rounds=100, noise=0.0)["always defect"], decimals=6),
+        one(
+            "04.round_robin.hand",
+            game.round_robin(three, rounds=100, noise=0.0)["always defect"],
+            decimals=6,
+        ),
     ]
     for own, other in (([], []), (["C"], ["D"]), (["D"], ["C"])):
         salt = f"04.tit_for_tat.{''.join(own)}{''.join(other)}"
         entries.append(one(salt, game.tit_for_tat(own, other, random.Random(0))))
     for number, settings in enumerate(dialogue.RR_SETTINGS):
-        entries.append(one(f"04.round_robin#{number}", game.round_robin(everyone, **settings), decimals=6))
+        entries.append(
+            one(f"04.round_robin#{number}", game.round_robin(everyone, **settings), decimals=6)
+        )
     entries += cases("04.first_exchange", dialogue.first_exchange_cases(), _first_both_within, None)
-    entries += cases("04.round_payoff", dialogue.PAYOFF_CASES, lambda a, b: game.PAYOFFS[(a, b)], None)
+    entries += cases(
+        "04.round_payoff", dialogue.PAYOFF_CASES, lambda a, b: game.PAYOFFS[(a, b)], None
+    )
     entries += cases(
         "04.match_payoff",
         dialogue.match_cases(),
-        lambda mine, theirs: tuple(map(sum, zip(*[game.PAYOFFS[p] for p in zip(mine, theirs)], (0, 0)))),
+        lambda mine, theirs: tuple(
+            map(
+                sum,
+                zip(
+                    *[game.PAYOFFS[p] for p in zip(mine, theirs, strict=True)], (0, 0), strict=False
+                ),
+            )
+        ),
         None,
     )
     return entries
@@ -264,7 +304,11 @@ def module_05() -> list[Entry]:
         for n in (10, 1000)
     }
     entries = [
-        one("05.score_always_50", fc.score_forecasts(fc.constant_forecaster(ids), fc.outcomes_from(questions)), decimals=6),
+        one(
+            "05.score_always_50",
+            fc.score_forecasts(fc.constant_forecaster(ids), fc.outcomes_from(questions)),
+            decimals=6,
+        ),
         any_of("05.gap_10_questions", grid(gap[10], 0.011, 2), decimals=2),
         any_of("05.gap_1000_questions", grid(gap[1000], 0.011, 2), decimals=2),
     ]

@@ -278,8 +278,7 @@ WRONG: dict[str, dict[str, list[tuple[str, str, str]]]] = {
         "test_payoffs": [
             (
                 "no ValueError",
-                "def payoffs(s, cr, rr, cc, cw, kw):\n"
-                "    return cr + s * rr - cc, cw - s * kw",
+                "def payoffs(s, cr, rr, cc, cw, kw):\n    return cr + s * rr - cc, cw - s * kw",
                 "should raise ValueError",
             ),
             (
@@ -358,7 +357,11 @@ WRONG: dict[str, dict[str, list[tuple[str, str, str]]]] = {
             ),
         ],
         "test_stinger_ranges": [
-            ("the ratio upside down", "supplied_ratio = lowest_supplied / highest_supplied", "upside down"),
+            (
+                "the ratio upside down",
+                "supplied_ratio = lowest_supplied / highest_supplied",
+                "upside down",
+            ),
             (
                 "the medium-confidence figure",
                 "best_sourced_supplied = float(supplied.loc[supplied['confidence'] == 'medium',"
@@ -373,10 +376,22 @@ WRONG: dict[str, dict[str, list[tuple[str, str, str]]]] = {
             ("text", "best_sourced_supplied = '1000'", "without quotes"),
         ],
         "test_analogy_ratings": [
-            ("a dimension missing", "my_ratings = {k: v for k, v in my_ratings.items() if k != 'air_threat'}", "air_threat"),
-            ("a rating of 6", "my_ratings = {**my_ratings, 'adversary': 6}", "1 (very different) to 5"),
+            (
+                "a dimension missing",
+                "my_ratings = {k: v for k, v in my_ratings.items() if k != 'air_threat'}",
+                "air_threat",
+            ),
+            (
+                "a rating of 6",
+                "my_ratings = {**my_ratings, 'adversary': 6}",
+                "1 (very different) to 5",
+            ),
             ("a rating as text", "my_ratings = {**my_ratings, 'adversary': '3'}", "without quotes"),
-            ("a stale summary", "my_ratings = {**my_ratings, 'adversary': 5}", "run the answer cell again"),
+            (
+                "a stale summary",
+                "my_ratings = {**my_ratings, 'adversary': 5}",
+                "run the answer cell again",
+            ),
         ],
         "test_expected_value": [
             (
@@ -481,10 +496,18 @@ WRONG: dict[str, dict[str, list[tuple[str, str, str]]]] = {
             ),
         ],
         "test_russia_furthest_over_launcher_limit": [
-            ("another exchange", "russia_furthest_over_launcher_limit = '2015-09-01'", "another exchange"),
+            (
+                "another exchange",
+                "russia_furthest_over_launcher_limit = '2015-09-01'",
+                "another exchange",
+            ),
             ("not a date", "russia_furthest_over_launcher_limit = 'autumn 2014'", "YYYY-MM-DD"),
             ("a number", "russia_furthest_over_launcher_limit = 2014", "as text"),
-            ("not an exchange date", "russia_furthest_over_launcher_limit = '2014-09-15'", "not the date of a data exchange"),
+            (
+                "not an exchange date",
+                "russia_furthest_over_launcher_limit = '2014-09-15'",
+                "not the date of a data exchange",
+            ),
         ],
         "test_payoffs": [
             (
@@ -547,7 +570,11 @@ WRONG: dict[str, dict[str, list[tuple[str, str, str]]]] = {
             ),
         ],
         "test_tft_worse_from_noise": [
-            ("one notch too high", "tft_worse_from_noise = round(tft_worse_from_noise + 0.01, 2)", "lower level"),
+            (
+                "one notch too high",
+                "tft_worse_from_noise = round(tft_worse_from_noise + 0.01, 2)",
+                "lower level",
+            ),
             ("no noise", "tft_worse_from_noise = 0.0", "does not yet do worse"),
             ("a percentage", "tft_worse_from_noise = 1", "0 to 0.2"),
             ("text", "tft_worse_from_noise = '0.01'", "without quotes"),
@@ -590,16 +617,18 @@ WRONG: dict[str, dict[str, list[tuple[str, str, str]]]] = {
     },
     "05-what-happened-next": {
         "test_my_forecasts": [
-            ("a question missing", "my_forecasts = {k: v for k, v in my_forecasts.items() if k != 'q10'}", "q10"),
+            (
+                "a question missing",
+                "my_forecasts = {k: v for k, v in my_forecasts.items() if k != 'q10'}",
+                "q10",
+            ),
             ("a percentage", "my_forecasts = {**my_forecasts, 'q01': 15}", ""),
             ("text", "my_forecasts = {**my_forecasts, 'q01': '0.15'}", ""),
         ],
         "test_brier_score": [
             (
                 "no ValueError for empty lists",
-                "_bs = brier_score\n"
-                "def brier_score(f, o):\n"
-                "    return 0.0 if not f else _bs(f, o)",
+                "_bs = brier_score\ndef brier_score(f, o):\n    return 0.0 if not f else _bs(f, o)",
                 "nothing to score",
             ),
             (
@@ -630,18 +659,38 @@ WRONG: dict[str, dict[str, list[tuple[str, str, str]]]] = {
             ),
         ],
         "test_my_resolutions": [
-            ("one flipped", "my_resolutions = {**my_resolutions, 'q01': 1 - my_resolutions['q01']}", "9 of your 10"),
-            ("all yes but the example", "my_resolutions = {**dict.fromkeys(my_resolutions, 1), 'q05': 0}", "of your 10"),
-            ("the worked example wrong", "my_resolutions = {**my_resolutions, 'q05': 1}", "worked example"),
+            (
+                "one flipped",
+                "my_resolutions = {**my_resolutions, 'q01': 1 - my_resolutions['q01']}",
+                "9 of your 10",
+            ),
+            (
+                "all yes but the example",
+                "my_resolutions = {**dict.fromkeys(my_resolutions, 1), 'q05': 0}",
+                "of your 10",
+            ),
+            (
+                "the worked example wrong",
+                "my_resolutions = {**my_resolutions, 'q05': 1}",
+                "worked example",
+            ),
         ],
         "test_scores": [
             ("50% scored as 0.5", "score_always_50 = 0.5", "always says 50%"),
-            ("the two references swapped", "score_status_quo, score_article = score_article, score_status_quo", "swapped"),
+            (
+                "the two references swapped",
+                "score_status_quo, score_article = score_article, score_status_quo",
+                "swapped",
+            ),
             ("my score from another forecaster", "my_score = score_article", "your my_forecasts"),
             ("text", "my_score = f'{my_score:.3f}'", "without quotes"),
         ],
         "test_calibration_gaps": [
-            ("swapped", "gap_10_questions, gap_1000_questions = gap_1000_questions, gap_10_questions", "which number is which"),
+            (
+                "swapped",
+                "gap_10_questions, gap_1000_questions = gap_1000_questions, gap_10_questions",
+                "which number is which",
+            ),
             ("a percentage", "gap_10_questions = 85", "between 0 and 1"),
             ("a misread gap", "gap_1000_questions = 0.1", "1,000 questions"),
         ],
@@ -651,8 +700,12 @@ WRONG: dict[str, dict[str, list[tuple[str, str, str]]]] = {
 #: Other right answers, which must also succeed.
 ALSO_RIGHT: dict[str, dict[str, list[tuple[str, str]]]] = {
     "05-what-happened-next": {
-        "test_my_forecasts": [("other forecasts", "my_forecasts = dict.fromkeys(my_forecasts, 0.5)")],
-        "test_calibration_gaps": [("to two decimals", "gap_1000_questions = round(gap_1000_questions, 2)")],
+        "test_my_forecasts": [
+            ("other forecasts", "my_forecasts = dict.fromkeys(my_forecasts, 0.5)")
+        ],
+        "test_calibration_gaps": [
+            ("to two decimals", "gap_1000_questions = round(gap_1000_questions, 2)")
+        ],
     },
     "03-proxy-war": {
         "test_analogy_ratings": [
@@ -746,10 +799,9 @@ def outcome(exercise: Exercise, test: str, *answers: str) -> tuple[str, str]:
     """Run ``answers`` then the test cell ``test``; return (status, what the learner reads)."""
     namespace = dict(exercise.before)
     for code in answers:
-        try:
+        # The student version's stub raises, as in a notebook: the cell fails, the name is unset.
+        with contextlib.suppress(NotImplementedError):
             _quiet_exec(code, namespace)
-        except NotImplementedError:
-            pass  # the student version's stub, as in a notebook: the cell fails, the name is unset
     try:
         printed = _quiet_exec(test, namespace)
     except AssertionError as problem:

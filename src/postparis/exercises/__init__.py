@@ -59,7 +59,7 @@ def _digests() -> dict[str, list[str]]:
 
 
 def expected(salt: str) -> list[str]:
-    """The stored digests for ``salt`` (several when a range of answers is accepted)."""
+    """Return the stored digests for ``salt`` (several when a range of answers is accepted)."""
     try:
         return _digests()[salt]
     except KeyError:  # pragma: no cover - a course bug, not a learner's
@@ -119,7 +119,7 @@ class Case:
     shown: str = ""
 
     def call_text(self, name: str) -> str:
-        """The call as a learner would type it, e.g. ``percent_agreement([1], [1])``."""
+        """Return the call as a learner would type it, e.g. ``percent_agreement([1], [1])``."""
         if self.shown:
             return f"{name}({self.shown})"
         parts = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
@@ -146,9 +146,7 @@ def check_function(
     notebook rather than imported from the course package.
     """
     function = answer(namespace, name)
-    if own and getattr(function, "__module__", "__main__") != namespace.get(
-        "__name__", "__main__"
-    ):
+    if own and getattr(function, "__module__", "__main__") != namespace.get("__name__", "__main__"):
         raise AnswerCheckFailed(
             f"define {name} yourself in the cell above, rather than importing the course's version."
         )

@@ -278,7 +278,9 @@ def cohens_kappa(namespace: Namespace) -> None:
         KAPPA_CASES,
         salt="01.cohens_kappa",
     )
-    value = attempt(namespace["cohens_kappa"], [0, 0, 0, 0], [0, 0, 0, 0], name="cohens_kappa([0]*4, [0]*4)")
+    value = attempt(
+        namespace["cohens_kappa"], [0, 0, 0, 0], [0, 0, 0, 0], name="cohens_kappa([0]*4, [0]*4)"
+    )
     expect(
         isinstance(value, float) and math.isnan(value),
         "when both coders use one single category, p_e = 1 and kappa is undefined: "

@@ -86,7 +86,7 @@ FIRST_TOY = pd.DataFrame(
 
 
 def first_exchange_cases() -> tuple[Case, ...]:
-    """The visible cases: the New START data up to 2015, and a made-up table."""
+    """Return the visible cases: the New START data up to 2015, and a made-up table."""
     real = _table()
     toy_hint = (
         "(The made-up table is FIRST_TOY in postparis.exercises.dialogue.) A value exactly at "
@@ -155,7 +155,7 @@ def _longer_match() -> game.MatchResult:
 
 
 def match_cases() -> tuple[Case, ...]:
-    """The visible cases of match_payoff."""
+    """Return the visible cases of match_payoff."""
     m = _longer_match()
     return (
         Case((["C", "C", "D"], ["C", "D", "D"]), "Add the payoffs of the three rounds."),
@@ -223,7 +223,9 @@ def generous_tit_for_tat(namespace: Namespace) -> None:
 
     def move(own: list[str], other: list[str], **kw: float) -> object:
         extra = "".join(f", generosity={v}" for v in kw.values())
-        return attempt(gtft, own, other, rng, name=f"generous_tit_for_tat({own}, {other}, rng{extra})", **kw)
+        return attempt(
+            gtft, own, other, rng, name=f"generous_tit_for_tat({own}, {other}, rng{extra})", **kw
+        )
 
     expect(move([], []) == "C", "generous tit for tat cooperates in the first round.")
     expect(move(["C"], ["C"]) == "C", "after the other player cooperated, it cooperates.")
@@ -235,7 +237,10 @@ def generous_tit_for_tat(namespace: Namespace) -> None:
         move(["C"], ["D"], generosity=1.0) == "C",
         "with generosity 1 it always forgives: after a defection it cooperates.",
     )
-    for seed, kw, label in ((11, {"generosity": 0.3}, "With generosity 0.3"), (12, {}, "Without a generosity argument (default 0.3)")):
+    for seed, kw, label in (
+        (11, {"generosity": 0.3}, "With generosity 0.3"),
+        (12, {}, "Without a generosity argument (default 0.3)"),
+    ):
         draws = random.Random(seed)
         share = sum(gtft(["C"], ["D"], draws, **kw) == "C" for _ in range(3000)) / 3000  # type: ignore[operator]
         expect(
@@ -264,7 +269,9 @@ def tft_worse_from_noise(namespace: Namespace) -> None:
     """Check Widget exercise 2: the lowest noise at which tit for tat does worse."""
     value = answer(namespace, "tft_worse_from_noise")
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise AnswerCheckFailed(f"record the noise level as a number without quotes, like 0.07; it is {value!r}.")
+        raise AnswerCheckFailed(
+            f"record the noise level as a number without quotes, like 0.07; it is {value!r}."
+        )
     expect(0 <= value <= 0.2, "the noise slider runs from 0 to 0.2; record a level in that range.")
     expect(
         any(abs(value - x) < 1e-9 for x in game.NOISE_GRID),
@@ -273,7 +280,11 @@ def tft_worse_from_noise(namespace: Namespace) -> None:
     if digest(round(value, 2), salt="04.tft_worse_from_noise", decimals=2) not in expected(
         "04.tft_worse_from_noise"
     ):
-        common = {"noise": round(value, 2), "rounds": game.DEFAULT_ROUNDS, "seed": game.DEFAULT_SEED}
+        common = {
+            "noise": round(value, 2),
+            "rounds": game.DEFAULT_ROUNDS,
+            "seed": game.DEFAULT_SEED,
+        }
         worse = game.self_play_payoff("tit for tat", **common) < game.self_play_payoff(
             "generous tit for tat", **common
         )
@@ -292,8 +303,14 @@ RR_SETTINGS = ({"rounds": 50, "noise": 0.05, "seed": 3}, {"rounds": 80, "noise":
 def round_robin_scores(namespace: Namespace) -> None:
     """Check Exercise 5: round_robin_scores against a hand count and the course's round robin."""
     function = answer(namespace, "round_robin_scores")
-    players = {"always defect": game.always_defect, "tit for tat": game.tit_for_tat, "grim trigger": game.grim_trigger}
-    scores = attempt(function, players, rounds=100, noise=0.0, name="round_robin_scores(three players)")
+    players = {
+        "always defect": game.always_defect,
+        "tit for tat": game.tit_for_tat,
+        "grim trigger": game.grim_trigger,
+    }
+    scores = attempt(
+        function, players, rounds=100, noise=0.0, name="round_robin_scores(three players)"
+    )
     expect(
         isinstance(scores, dict) and set(scores) == set(players),
         "round_robin_scores should return a dictionary with one score for each strategy name.",

@@ -52,8 +52,13 @@ BRIER_CASES = (
     Case(([1.0, 0.0], [1, 0]), "Forecasting 1 for what happened and 0 for what did not scores 0."),
     Case(([0.8, 0.3], [1, 0]), "Average the squared differences (p - o) ** 2 over the questions."),
     Case(([1, 0, 1, 1, 0], [1, 0, 1, 1, 0]), "A perfect forecaster scores 0."),
-    Case(([0.5] * 9, [1, 0, 0, 1, 1, 1, 0, 0, 1]), "Always forecasting 50% scores the same whatever happens."),
-    Case(([0.0, 1.0], [1, 0]), "The worst possible forecaster: every forecast wrong with certainty."),
+    Case(
+        ([0.5] * 9, [1, 0, 0, 1, 1, 1, 0, 0, 1]),
+        "Always forecasting 50% scores the same whatever happens.",
+    ),
+    Case(
+        ([0.0, 1.0], [1, 0]), "The worst possible forecaster: every forecast wrong with certainty."
+    ),
     Case(
         (_RANDOM_P, _RANDOM_O),
         "On 50 random forecasts: square each difference, add, divide by the number of questions.",
@@ -182,4 +187,6 @@ def calibration_gaps(namespace: Namespace) -> None:
         "5 bins (to within 0.01).",
         decimals=2,
     )
-    correct("both gaps match the explorer: a calibrated forecaster can look badly calibrated on ten questions.")
+    correct(
+        "both gaps match the explorer: a calibrated forecaster can look badly calibrated on ten questions."
+    )

@@ -33,7 +33,7 @@ ROW = ["date", "event", "claimant", "measure"]
 
 
 def rows(table: pd.DataFrame) -> list[list[object]]:
-    """The rows of ``table`` as lists of the ROW columns (one digest each)."""
+    """Return the rows of ``table`` as lists of the ROW columns (one digest each)."""
     return [list(row) for row in table[ROW].itertuples(index=False)]
 
 
@@ -105,7 +105,11 @@ MONTHS_CASES = tuple(
         shown=f"pd.Timestamp({start!r}), pd.Timestamp({end!r})",
     )
     for start, end, hint in [
-        ("1986-09-01", "1989-02-15", "Count whole calendar months: 12 for each year, plus the months; the day is ignored."),
+        (
+            "1986-09-01",
+            "1989-02-15",
+            "Count whole calendar months: 12 for each year, plus the months; the day is ignored.",
+        ),
         ("1979-12-27", "1989-02-15", "Count the years as 12 months each, then the months."),
         ("1988-05-15", "1989-02-15", "The period crosses a new year."),
         ("2015-09-30", "2015-11-24", "The day of the month is ignored: only the months count."),
@@ -189,7 +193,9 @@ def analogy_ratings(namespace: Namespace) -> None:
     extra = sorted(str(k) for k in ratings if k not in keys)
     expect(not extra, f"my_ratings has keys that are not dimensions: {extra}.")
     expect(
-        all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5 for v in ratings.values()),
+        all(
+            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5 for v in ratings.values()
+        ),
         "every rating should be a whole number from 1 (very different) to 5 (very similar), "
         "without quotes.",
     )
@@ -207,13 +213,20 @@ def analogy_ratings(namespace: Namespace) -> None:
 def _ev_cases() -> tuple[Case, ...]:
     rng = np.random.default_rng(3)
     cases = [
-        Case((0.3, 40, 0.05, -80, 0.05, -100), "On the default scenario: add probability × value; check each product and the signs."),
-        Case((0, 40, 0, -80, 1, -100), "With a certain incident and nothing else, EV is v_incident."),
+        Case(
+            (0.3, 40, 0.05, -80, 0.05, -100),
+            "On the default scenario: add probability × value; check each product and the signs.",
+        ),
+        Case(
+            (0, 40, 0, -80, 1, -100), "With a certain incident and nothing else, EV is v_incident."
+        ),
     ]
     for _ in range(4):
         p = [round(float(x), 3) for x in rng.uniform(0, 1, 3)]
         v = [round(float(x), 1) for x in rng.uniform(-100, 100, 3)]
-        cases.append(Case((p[0], v[0], p[1], v[1], p[2], v[2]), "Check each product and the signs."))
+        cases.append(
+            Case((p[0], v[0], p[1], v[1], p[2], v[2]), "Check each product and the signs.")
+        )
     cases.append(
         Case(
             (),

@@ -80,24 +80,38 @@ def _moved_ban(timeline: pd.DataFrame, days: int) -> pd.DataFrame:
 
 
 def coverage_cases() -> tuple[Case, ...]:
-    """The visible cases of counter_sanction_coverage (on the timeline up to the cutoff)."""
+    """Return the visible cases of counter_sanction_coverage (on the timeline up to the cutoff)."""
     tl = _timeline()
     moved = _moved_ban(tl, 10)
 
-    def on(start: str, end: str, hint: str, table: pd.DataFrame = tl, what: str = "timeline") -> Case:
+    def on(
+        start: str, end: str, hint: str, table: pd.DataFrame = tl, what: str = "timeline"
+    ) -> Case:
         return Case((table, start, end), hint, shown=f"{what}, {start!r}, {end!r}")
 
     return (
         on("2014-08-01", "2014-08-10", "Did you count both the first and the last day?"),
-        on("2014-07-17", "2015-12-31", "Count the days from MH17 to the end of 2015, both included."),
+        on(
+            "2014-07-17",
+            "2015-12-31",
+            "Count the days from MH17 to the end of 2015, both included.",
+        ),
         on(
             "2014-03-01",
             "2014-07-31",
             "A period that ends before the ban has no day with the ban in force "
             "(a share is never negative).",
         ),
-        on("2014-09-01", "2015-06-30", "In a period that starts after the ban, it is in force every day."),
-        on("2014-08-06", "2014-08-06", "On the day of the decree itself the ban counts as in force."),
+        on(
+            "2014-09-01",
+            "2015-06-30",
+            "In a period that starts after the ban, it is in force every day.",
+        ),
+        on(
+            "2014-08-06",
+            "2014-08-06",
+            "On the day of the decree itself the ban counts as in force.",
+        ),
         on("2014-08-05", "2014-08-06", "Count both days of a two-day period."),
         on(
             "2014-08-01",
@@ -128,7 +142,9 @@ TOY_RATES = pd.Series(
     index=pd.to_datetime(["2014-01-01", "2014-06-01", "2014-12-01", "2015-06-01"]),
     name="rub_per_usd",
 )
-TOY_SHOWN = "a made-up series: 50, 60, 75 and 40 roubles per dollar on 1 Jan, 1 Jun, 1 Dec 2014, 1 Jun 2015"
+TOY_SHOWN = (
+    "a made-up series: 50, 60, 75 and 40 roubles per dollar on 1 Jan, 1 Jun, 1 Dec 2014, 1 Jun 2015"
+)
 DEPRECIATION_CASES = (
     Case((TOY_RATES, "2014-01-01", "2014-12-01"), "", shown="toy, '2014-01-01', '2014-12-01'"),
     Case((TOY_RATES, "2014-06-01", "2015-06-01"), "", shown="toy, '2014-06-01', '2015-06-01'"),
@@ -147,7 +163,9 @@ def depreciation(namespace: Namespace) -> None:
             isinstance(start, str) and isinstance(end, str) and start in dates and end in dates,
             f"choose my_start and my_end, as text, among the dates of the data: {dates}.",
         )
-        attempt(function, rates, start, end, name=f"rouble_depreciation(rouble, {start!r}, {end!r})")
+        attempt(
+            function, rates, start, end, name=f"rouble_depreciation(rouble, {start!r}, {end!r})"
+        )
     for case in DEPRECIATION_CASES:
         rates_, first, last = case.args
         got = attempt(function, *case.args, name=f"rouble_depreciation({case.shown})")
@@ -173,11 +191,17 @@ def depreciation(namespace: Namespace) -> None:
 
 
 PAYOFF_VALUES = ((2, 6, 5, 4, 3), (0, 0, 0, 0, 0), (7, 0, 3, 0, 9), (1.5, 10, 10, 2, 0.5))
-PAYOFF_CASES = (Case((0.5, 2, 6, 5, 4, 3), "At half relief: Russia 2 + 0.5 * 6 - 5, the West 4 - 0.5 * 3."),) + tuple(
-    Case((share, *values), "Russia gets cooperation value + share * relief value - cooperation cost; "
-         "the West gets its cooperation value - share * credibility cost.")
-    for share in (0.0, 0.25, 1.0)
-    for values in PAYOFF_VALUES
+PAYOFF_CASES = (
+    Case((0.5, 2, 6, 5, 4, 3), "At half relief: Russia 2 + 0.5 * 6 - 5, the West 4 - 0.5 * 3."),
+    *(
+        Case(
+            (share, *values),
+            "Russia gets cooperation value + share * relief value - cooperation cost; "
+            "the West gets its cooperation value - share * credibility cost.",
+        )
+        for share in (0.0, 0.25, 1.0)
+        for values in PAYOFF_VALUES
+    ),
 )
 PAYOFF_REFUSALS = (
     Case((1.5, 2, 6, 5, 4, 3), "A relief share above 1 (150%) is not a share."),

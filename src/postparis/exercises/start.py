@@ -11,7 +11,7 @@ N_PARAGRAPHS = 24
 
 
 def brennan_first_paragraph(namespace: Namespace) -> None:
-    """The first paragraph in which John Brennan speaks."""
+    """Check the first paragraph in which John Brennan speaks."""
     number = need_whole_number(namespace, "brennan_first_paragraph", "5")
     expect(
         1 <= number <= N_PARAGRAPHS,
@@ -32,7 +32,7 @@ def brennan_first_paragraph(namespace: Namespace) -> None:
 
 
 def proposal_paragraphs(namespace: Namespace) -> None:
-    """The paragraphs whose role is 'proposal', in increasing order."""
+    """Check the paragraphs whose role is 'proposal', in increasing order."""
     value = answer(namespace, "proposal_paragraphs")
     if not isinstance(value, list):
         raise AnswerCheckFailed(
@@ -41,8 +41,7 @@ def proposal_paragraphs(namespace: Namespace) -> None:
         )
     expect(
         all(isinstance(p, int) and not isinstance(p, bool) for p in value),
-        "every item should be a paragraph number without quotes, like 3; "
-        f"yours are {value!r}.",
+        f"every item should be a paragraph number without quotes, like 3; yours are {value!r}.",
     )
     expect(
         all(1 <= p <= N_PARAGRAPHS for p in value),
