@@ -14,7 +14,7 @@ export PATH := $(BIN):$(PATH)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-dev lab test test-fast lint format notebooks check-notebooks lock bench classroom classroom-down clean
+.PHONY: help setup setup-instructor setup-dev lab test test-fast lint format notebooks check-notebooks lock bench classroom classroom-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -26,13 +26,20 @@ $(VENV)/.runtime: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+# The instructor's tools are their own distribution (instructor/): learners never get them.
+$(VENV)/.instructor: $(VENV)/.runtime instructor/pyproject.toml
+	$(BIN)/python -m pip install --quiet --no-deps -e instructor
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.instructor requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.runtime ## Create .venv from the lock (learners' environment)
 
-setup-dev: $(VENV)/.dev ## Add the test and lint tools
+setup-instructor: $(VENV)/.instructor ## Add the instructor's tools (notebooks, grading, sandbox, bench)
+
+setup-dev: $(VENV)/.dev ## Add the instructor's tools and the test and lint tools
 
 lab: setup ## Set up and open the course in JupyterLab at the start notebook
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00-start-here.ipynb
@@ -45,16 +52,16 @@ test-fast: setup-dev ## Run the tests that do not execute notebooks or browsers
 
 lint: setup-dev ## Check code and notebooks with ruff
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff format --check src instructor/src tests
 
 format: setup-dev ## Format code with ruff
 	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff format src instructor/src tests
 
-notebooks: setup ## Regenerate notebooks/ from the answer key in assignments/source
+notebooks: setup-instructor ## Regenerate notebooks/ from the answer key in assignments/source
 	$(BIN)/postparis-instructor build-notebooks
 
-check-notebooks: setup ## Fail if notebooks/ is out of date with the answer key
+check-notebooks: setup-instructor ## Fail if notebooks/ is out of date with the answer key
 	$(BIN)/postparis-instructor build-notebooks --check
 
 lock: setup-dev ## Recompile the locks from requirements*.in and copy the lock to binder/

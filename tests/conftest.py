@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from postparis.instructor.course import CourseWorkspace, module_ids
+from postparis_instructor.course import CourseWorkspace, module_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "assignments" / "source"

@@ -30,7 +30,7 @@ import nbformat
 import pytest
 from conftest import MODULES, NOTEBOOKS, ROOT, SOURCE
 
-from postparis.instructor.notebooks import execute_notebook
+from postparis_instructor.notebooks import execute_notebook
 
 FIRST_HINDSIGHT_MODULE = "05"
 EARLIER_MODULES = [m for m in MODULES if m[:2] < FIRST_HINDSIGHT_MODULE]

@@ -16,9 +16,9 @@ import nbformat
 import pytest
 from conftest import MODULES, NOTEBOOKS, SOURCE
 
-from postparis.instructor.build import render_student_notebook
-from postparis.instructor.course import CourseWorkspace
-from postparis.instructor.notebooks import (
+from postparis_instructor.build import render_student_notebook
+from postparis_instructor.course import CourseWorkspace
+from postparis_instructor.notebooks import (
     cell_role,
     execute_notebook,
     notebook_errors,

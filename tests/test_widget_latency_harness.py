@@ -10,8 +10,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pytest
 
-from postparis.instructor import bench
-from postparis.instructor.bench import WidgetTiming, discover_widgets, measure_widget, move_values
+from postparis_instructor import bench
+from postparis_instructor.bench import WidgetTiming, discover_widgets, measure_widget, move_values
 
 FOUND = discover_widgets()
 TOPICS = {"start", "argument", "sanctions", "proxies", "dialogue", "forecasting"}

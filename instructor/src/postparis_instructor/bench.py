@@ -1,4 +1,4 @@
-"""The course's benchmark: ``make bench`` (``python -m postparis.instructor.bench``).
+"""The course's benchmark: ``make bench`` (``python -m postparis_instructor.bench``).
 
 It measures what makes the course feel fast or slow, on the machine it runs on, and
 writes ``benchmarks/results.json`` and ``benchmarks/results.md`` so that a regression
@@ -361,7 +361,7 @@ def _time_execution(path: Path, cwd: Path) -> float:
 
 def _execute(path: Path, cwd: Path) -> tuple[float, Any]:
     """Execute a notebook headless; return the wall time and the executed notebook."""
-    from postparis.instructor.notebooks import execute_notebook
+    from postparis_instructor.notebooks import execute_notebook
 
     started = time.perf_counter()
     nb = execute_notebook(path, cwd=cwd, timeout=600)
@@ -391,8 +391,8 @@ def _cell_seconds(nb: Any) -> list[tuple[float, str]]:
 
 
 def _notebook_pairs(modules: Sequence[str]) -> list[tuple[str, str, Path]]:
-    from postparis.instructor.build import notebooks_directory
-    from postparis.instructor.course import source_directory
+    from postparis_instructor.build import notebooks_directory
+    from postparis_instructor.course import source_directory
 
     pairs = []
     for module in modules:
@@ -439,7 +439,7 @@ def bench_autograde(
     modules: Sequence[str], repeat: int = 3, echo: Callable[[str], None] = print
 ) -> list[dict[str, Any]]:
     """Time ``nbgrader autograde`` of one submission against executing it headless."""
-    from postparis.instructor.course import CourseWorkspace
+    from postparis_instructor.course import CourseWorkspace
 
     results = []
     with tempfile.TemporaryDirectory(prefix="postparis-bench-") as tmp:
@@ -471,7 +471,7 @@ def _answer_partly(key: Path, blank: Path, target: Path) -> None:
     """Write the key with its first code answer left as the blank stub (a wrong one)."""
     import nbformat
 
-    from postparis.instructor.notebooks import cell_role
+    from postparis_instructor.notebooks import cell_role
 
     answers = nbformat.read(key, as_version=4)
     stubs = {
@@ -507,7 +507,7 @@ def bench_class(
     echo: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Autograde ``size`` synthesized submissions of ``module`` serially and in parallel."""
-    from postparis.instructor.course import CourseWorkspace, nbgrader_environment
+    from postparis_instructor.course import CourseWorkspace, nbgrader_environment
 
     workers = workers or os.cpu_count() or 1
     wrong, blank = max(1, size // 15), max(1, size // 10)
@@ -635,7 +635,7 @@ def render_markdown(results: dict[str, Any]) -> str:
     lines = [
         "# Benchmark results",
         "",
-        "Written by `make bench` (`python -m postparis.instructor.bench`); do not edit by hand.",
+        "Written by `make bench` (`python -m postparis_instructor.bench`); do not edit by hand.",
         "Each section says when and on what it ran. Targets (issue 11): widget median "
         f"<= {t['widget_median_ms']:g} ms and p95 <= {t['widget_p95_ms']:g} ms; notebook "
         f"<= {t['notebook_ratio']:g} x its floor; autograde <= {t['autograde_ratio']:g} x "
@@ -776,7 +776,7 @@ def run(
     echo: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Run the chosen sections and merge them into ``output/results.json`` (and ``.md``)."""
-    from postparis.instructor.course import module_ids
+    from postparis_instructor.course import module_ids
 
     wanted = modules or module_ids()
     path = output / "results.json"
@@ -865,8 +865,8 @@ def add_bench_command(subparsers: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark (``python -m postparis.instructor.bench``)."""
-    parser = argparse.ArgumentParser(prog="python -m postparis.instructor.bench")
+    """Run the benchmark (``python -m postparis_instructor.bench``)."""
+    parser = argparse.ArgumentParser(prog="python -m postparis_instructor.bench")
     add_bench_command(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["bench", *(sys.argv[1:] if argv is None else argv)])
     return int(args.func(args))
