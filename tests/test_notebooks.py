@@ -13,8 +13,8 @@ import nbformat
 import pytest
 from conftest import MODULES, NOTEBOOKS, SOURCE, ExecutedNotebooks
 
-from postparis.instructor.course import CourseWorkspace
-from postparis.instructor.notebooks import (
+from postparis_instructor.course import CourseWorkspace
+from postparis_instructor.notebooks import (
     cell_role,
     clean_notebook,
     notebook_errors,
