@@ -32,9 +32,9 @@ c.Execute.interrupt_on_timeout = True
 c.OverwriteCells.add_missing_cells = True
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
-    "postparis.instructor.autograde.DropDuplicateIds",
+    "postparis_instructor.autograde.DropDuplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "postparis.instructor.autograde.KeepCells",
+    "postparis_instructor.autograde.KeepCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 # A huge output cannot bloat the graded notebook or the feedback.
@@ -48,9 +48,9 @@ c.LimitOutput.max_traceback = 40
 c.HideMarkScheme.show_mark_scheme = False
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "postparis.instructor.feedback.HideMarkScheme",
-    "postparis.instructor.feedback.ClearHiddenTestTracebacks",
-    "postparis.instructor.feedback.HideHiddenTests",
+    "postparis_instructor.feedback.HideMarkScheme",
+    "postparis_instructor.feedback.ClearHiddenTestTracebacks",
+    "postparis_instructor.feedback.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 

@@ -12,7 +12,7 @@ import nbformat
 from conftest import ROOT
 from traitlets.config import Config
 
-from postparis.instructor.feedback import HideMarkScheme
+from postparis_instructor.feedback import HideMarkScheme
 
 SCHEME = "Full marks: three pieces of evidence with paragraph numbers."
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from postparis.instructor import grading
+from postparis_instructor import grading
 
 MODULE = "01-the-argument"
 ROSTER = ["ada", "ben", "cleo"]

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from postparis.instructor.course import nbgrader_environment
+from postparis_instructor.course import nbgrader_environment
 
 TOKEN = "classroom-test-token"
 

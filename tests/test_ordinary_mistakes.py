@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from postparis.instructor.course import CourseWorkspace, nbgrader_environment
-from postparis.instructor.notebooks import cell_role
+from postparis_instructor.course import CourseWorkspace, nbgrader_environment
+from postparis_instructor.notebooks import cell_role
 
 pytestmark = pytest.mark.slow
 

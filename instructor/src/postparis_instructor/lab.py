@@ -28,7 +28,7 @@ def lab_command(course: Path, extra: list[str]) -> list[str]:
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
-    from postparis.instructor.grading import GradingError, _course_folder
+    from postparis_instructor.grading import GradingError, _course_folder
 
     try:
         course = _course_folder(args.course_dir)
