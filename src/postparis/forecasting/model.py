@@ -33,7 +33,7 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-from postparis.validation import CourseInputError, check_number, check_probability
+from postparis.validation import CourseInputError, check_keys, check_number, check_probability
 
 __all__ = [
     "HIDDEN_UNTIL_RESOLUTION",
@@ -123,6 +123,10 @@ def questions_as_of_2015(questions: pd.DataFrame) -> pd.DataFrame:
     return questions[keep].copy()
 
 
+#: What the learner is told about a question id that does not exist.
+_UNKNOWN_QUESTION = "There is no question {{names}}. The question ids are {first} to {last}."
+
+
 def _question_ids(question_ids: object) -> list[str]:
     """Return question ids from a list of ids or a questions table."""
     if isinstance(question_ids, pd.DataFrame):
@@ -160,26 +164,16 @@ def validate_forecasts(forecasts: object, question_ids: object) -> dict[str, flo
     {'q01': 1.0, 'q02': 0.25}
     """
     ids = _question_ids(question_ids)
-    if not isinstance(forecasts, Mapping):
-        raise CourseInputError(
-            "Your forecasts should be a dict from question id to probability, like "
-            f'{{"{ids[0]}": 0.3, "{ids[1]}": 0.8, ...}}; you gave a {type(forecasts).__name__}.'
-        )
-    keys = [str(k) for k in forecasts]
-    unknown = [k for k in keys if k not in ids]
-    if unknown:
-        listed = ", ".join(repr(k) for k in unknown)
-        raise CourseInputError(
-            f"There is no question {listed}. The question ids are {ids[0]} to {ids[-1]}."
-        )
-    missing = [q for q in ids if q not in keys]
-    if missing:
-        listed = ", ".join(missing)
-        raise CourseInputError(
-            f"You have not given a probability for {listed}: every question needs one "
-            f"({len(ids)} in all). If you have no idea, 0.5 is a forecast too."
-        )
-    return {q: check_probability(forecasts[q], f"Your forecast for {q}") for q in ids}
+    checked = check_keys(
+        forecasts,
+        ids,
+        not_a_dict="Your forecasts should be a dict from question id to probability, like "
+        f'{{{{"{ids[0]}": 0.3, "{ids[1]}": 0.8, ...}}}}; you gave a {{type}}.',
+        unknown=_UNKNOWN_QUESTION.format(first=ids[0], last=ids[-1]),
+        missing="You have not given a probability for {names}: every question needs one "
+        f"({len(ids)} in all). If you have no idea, 0.5 is a forecast too.",
+    )
+    return {q: check_probability(p, f"Your forecast for {q}") for q, p in checked.items()}
 
 
 # -- the Brier score ----------------------------------------------------------------------
@@ -444,24 +438,16 @@ def validate_resolutions(resolutions: object, question_ids: object) -> dict[str,
         holds anything but 1 (yes) or 0 (no).
     """
     ids = _question_ids(question_ids)
-    if not isinstance(resolutions, Mapping):
-        raise CourseInputError(
-            "Your resolutions should be a dict from question id to 1 (yes) or 0 (no), like "
-            f'{{"{ids[0]}": 0, "{ids[1]}": 1, ...}}; you gave a {type(resolutions).__name__}.'
-        )
-    keys = [str(k) for k in resolutions]
-    unknown = [k for k in keys if k not in ids]
-    if unknown:
-        raise CourseInputError(
-            f"There is no question {', '.join(repr(k) for k in unknown)}. "
-            f"The question ids are {ids[0]} to {ids[-1]}."
-        )
-    missing = [q for q in ids if q not in keys]
-    if missing:
-        raise CourseInputError(f"You have not resolved {', '.join(missing)} yet.")
+    checked = check_keys(
+        resolutions,
+        ids,
+        not_a_dict="Your resolutions should be a dict from question id to 1 (yes) or 0 (no), "
+        f'like {{{{"{ids[0]}": 0, "{ids[1]}": 1, ...}}}}; you gave a {{type}}.',
+        unknown=_UNKNOWN_QUESTION.format(first=ids[0], last=ids[-1]),
+        missing="You have not resolved {names} yet.",
+    )
     out = {}
-    for q in ids:
-        value = resolutions[q]
+    for q, value in checked.items():
         if isinstance(value, bool) or value not in (0, 1):
             raise CourseInputError(
                 f"The resolution of {q} is {value!r}; write 1 if it resolved yes, 0 if no."
