@@ -35,7 +35,7 @@ from postparis_instructor.notebooks import execute_notebook
 FIRST_HINDSIGHT_MODULE = "05"
 EARLIER_MODULES = [m for m in MODULES if m[:2] < FIRST_HINDSIGHT_MODULE]
 
-#: The topic packages of modules 00-04 (a module ``start.py`` or a folder ``dialogue/``).
+#: The topic packages of modules 00-04 (each a folder, like ``dialogue/``).
 TOPIC_PACKAGES = ("start", "argument", "sanctions", "proxies", "dialogue")
 
 #: A four-digit year from 2016 to 2026 that is not part of a longer number.
@@ -227,7 +227,7 @@ def test_the_earlier_modules_are_found() -> None:
     assert "00-start-here" in EARLIER_MODULES
     assert all(m[:2] < FIRST_HINDSIGHT_MODULE for m in EARLIER_MODULES)
     assert "05-what-happened-next" not in EARLIER_MODULES
-    assert (ROOT / "src" / "postparis" / "start.py") in _package_files()
+    assert (ROOT / "src" / "postparis" / "start" / "model.py") in _package_files()
 
 
 @pytest.mark.parametrize("path", _earlier_notebooks(), ids=lambda p: str(p.relative_to(ROOT)))
