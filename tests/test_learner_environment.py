@@ -1,7 +1,7 @@
 """Learners install only what learners use: no grading, sandbox or benchmark code.
 
 The instructor's tools are a distribution of their own (``postparis-instructor``, in
-``instructor/``). The learners' ways in (``make setup`` / ``make lab``, and Binder's
+``instructor/``). The learners' ways in (``make setup`` / ``make lab``, which run ``course.py setup``, and Binder's
 ``postBuild``, which installs the ``postparis`` wheel) must never bring them along,
 while the instructors' and developers' set-up (``make setup-instructor``,
 ``make setup-dev``) must.
@@ -79,9 +79,19 @@ def test_the_learners_wheel_holds_only_the_helper_package(wheel: Path) -> None:
 
 def test_make_setup_installs_no_instructor_tools_and_setup_dev_does() -> None:
     learner = _make_dry_run("setup")
-    assert "pip install" in learner
-    assert "-e ." in learner
+    assert "course.py setup" in learner
     assert "instructor" not in learner, learner
+    # course.py's set-up installs the lock and the helper package, nothing else.
+    course = (ROOT / "course.py").read_text(encoding="utf-8")
+    function = next(
+        node
+        for node in ast.parse(course).body
+        if isinstance(node, ast.FunctionDef) and node.name == "setup"
+    )
+    setup = ast.get_source_segment(course, function)
+    assert setup is not None
+    assert '"-e", ROOT' in setup
+    assert "instructor" not in setup
     for target in ("setup-instructor", "setup-dev"):
         assert "-e instructor" in _make_dry_run(target), target
 
