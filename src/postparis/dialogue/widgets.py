@@ -109,6 +109,47 @@ def new_start_explorer(table: pd.DataFrame, *, category: str = "deployed_warhead
     return widgets.VBox([widgets.HBox([party, chooser, show_limit]), chart, numbers])
 
 
+def _game_controls(
+    player_a: str, player_b: str, noise: float, rounds: int, generosity: float, seed: int
+) -> tuple[
+    widgets.Dropdown,
+    widgets.Dropdown,
+    widgets.FloatSlider,
+    widgets.IntSlider,
+    widgets.FloatSlider,
+    widgets.BoundedIntText,
+]:
+    """Return the simulator's controls: two strategy pickers, three sliders, a seed box."""
+    return (
+        widgets.Dropdown(
+            options=STRATEGY_NAMES, value=player_a, description="Player A", style=LABEL
+        ),
+        widgets.Dropdown(
+            options=STRATEGY_NAMES, value=player_b, description="Player B", style=LABEL
+        ),
+        labelled_slider(
+            "Noise (chance a move is flipped)",
+            noise,
+            NOISE_GRID[0],
+            NOISE_GRID[-1],
+            0.01,
+            readout=".2f",
+            width="32em",
+        ),
+        labelled_slider("Rounds", rounds, 10, 500, 10, width="32em"),
+        labelled_slider(
+            "Generosity (generous tit for tat)",
+            generosity,
+            0.0,
+            1.0,
+            0.05,
+            readout=".2f",
+            width="32em",
+        ),
+        widgets.BoundedIntText(value=seed, min=0, max=1_000_000, description="Seed", style=LABEL),
+    )
+
+
 def repeated_game_simulator(
     *,
     player_a: str = "tit for tat",
@@ -131,33 +172,8 @@ def repeated_game_simulator(
         Controls (two strategy pickers, sliders for noise, rounds and generosity, a
         seed box), the chart and a text summary.
     """
-    pick_a = widgets.Dropdown(
-        options=STRATEGY_NAMES, value=player_a, description="Player A", style=LABEL
-    )
-    pick_b = widgets.Dropdown(
-        options=STRATEGY_NAMES, value=player_b, description="Player B", style=LABEL
-    )
-    noise_slider = labelled_slider(
-        "Noise (chance a move is flipped)",
-        noise,
-        NOISE_GRID[0],
-        NOISE_GRID[-1],
-        0.01,
-        readout=".2f",
-        width="32em",
-    )
-    rounds_slider = labelled_slider("Rounds", rounds, 10, 500, 10, width="32em")
-    generosity_slider = labelled_slider(
-        "Generosity (generous tit for tat)",
-        generosity,
-        0.0,
-        1.0,
-        0.05,
-        readout=".2f",
-        width="32em",
-    )
-    seed_box = widgets.BoundedIntText(
-        value=seed, min=0, max=1_000_000, description="Seed", style=LABEL
+    pick_a, pick_b, noise_slider, rounds_slider, generosity_slider, seed_box = controls = (
+        _game_controls(player_a, player_b, noise, rounds, generosity, seed)
     )
     chart, summary = widgets.HTML(), widgets.HTML()
 
@@ -200,7 +216,6 @@ def repeated_game_simulator(
         chart.value = live.html(alt, match_caption(players()))
         summary.value = render_match_summary(result, players(), *comparison())
 
-    controls = (pick_a, pick_b, noise_slider, rounds_slider, generosity_slider, seed_box)
     for control in controls:
         control.observe(render, names="value")
     render()

@@ -39,6 +39,7 @@ __all__ = [
     "HIDDEN_UNTIL_RESOLUTION",
     "STATUS_QUO",
     "STATUS_QUO_CONFIDENCE",
+    "TIMELINE_COLUMNS",
     "article_forecaster",
     "brier_by_question",
     "brier_score",
@@ -125,6 +126,18 @@ def questions_as_of_2015(questions: pd.DataFrame) -> pd.DataFrame:
 
 #: What the learner is told about a question id that does not exist.
 _UNKNOWN_QUESTION = "There is no question {{names}}. The question ids are {first} to {last}."
+
+#: The columns of :func:`timeline_with_questions`, in order.
+TIMELINE_COLUMNS = (
+    "date",
+    "date_precision",
+    "event_id",
+    "category",
+    "event",
+    "resolves",
+    "source_publisher",
+    "confidence",
+)
 
 
 def _question_ids(question_ids: object) -> list[str]:
@@ -472,17 +485,7 @@ def timeline_with_questions(events: pd.DataFrame, questions: pd.DataFrame) -> pd
             resolves.setdefault(e, []).append(str(q))
     table = events.sort_values(["date", "event_id"]).copy()
     table["resolves"] = [", ".join(resolves.get(e, [])) for e in table["event_id"]]
-    columns = [
-        "date",
-        "date_precision",
-        "event_id",
-        "category",
-        "event",
-        "resolves",
-        "source_publisher",
-        "confidence",
-    ]
-    return table[columns].reset_index(drop=True)
+    return table[list(TIMELINE_COLUMNS)].reset_index(drop=True)
 
 
 # -- calibration --------------------------------------------------------------------------------

@@ -16,7 +16,11 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
 from postparis.figures import MARKERS, PALETTE, add_source, by_gid, use_axes
-from postparis.forecasting.model import calibration_table, largest_calibration_gap
+from postparis.forecasting.model import (
+    TIMELINE_COLUMNS,
+    calibration_table,
+    largest_calibration_gap,
+)
 
 __all__ = [
     "MAX_BINS",
@@ -249,16 +253,7 @@ def timeline_table(timeline: pd.DataFrame, events: pd.DataFrame) -> HTML:
         f"<td>{html.escape(resolves) or '-'}</td>"
         f"<td>{_link(urls[event_id], publisher)} ({html.escape(confidence)})</td></tr>"
         for date, precision, event_id, category, event, resolves, publisher, confidence in timeline[
-            [
-                "date",
-                "date_precision",
-                "event_id",
-                "category",
-                "event",
-                "resolves",
-                "source_publisher",
-                "confidence",
-            ]
+            list(TIMELINE_COLUMNS)
         ].itertuples(index=False)
     )
     return HTML(

@@ -111,6 +111,37 @@ def plot_sanctions_timeline(timeline: pd.DataFrame, ax: Axes | None = None) -> A
     return ax
 
 
+def _mark_turning_points(
+    axes: tuple[Axes, Axes], economy: pd.DataFrame, timeline: pd.DataFrame | None
+) -> None:
+    """Draw dashed lines at the first US and EU sectoral sanctions and the rate rise."""
+    top, _ = axes
+    marks: list[tuple[pd.Timestamp, str]] = []
+    if timeline is not None:
+        for actor in ("US", "EU"):
+            sectoral = timeline[(timeline["actor"] == actor) & (timeline["kind"] == "sectoral")]
+            applied = sectoral[sectoral["date"] > pd.Timestamp("2014-04-01")]
+            if not applied.empty:
+                marks.append((applied["date"].min(), f"first {actor} sectoral"))
+    hike = economy[economy["indicator"] == "CBR key rate"]
+    if not hike.empty:
+        marks.append((hike["date"].min(), "rate rise"))
+    for ax in axes:
+        for when, _ in marks:
+            ax.axvline(when, color="#555555", linestyle="--", linewidth=0.9)
+    for when, label in marks:
+        top.annotate(
+            label,
+            xy=(when, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(2, -2),
+            textcoords="offset points",
+            fontsize=7,
+            rotation=90,
+            va="top",
+        )
+
+
 def rouble_and_brent_figure(
     economy: pd.DataFrame,
     timeline: pd.DataFrame | None = None,
@@ -170,30 +201,7 @@ def rouble_and_brent_figure(
     bottom.set_title("Brent crude oil")
     bottom.legend(fontsize=8, loc="lower left")
 
-    marks: list[tuple[pd.Timestamp, str]] = []
-    if timeline is not None:
-        for actor in ("US", "EU"):
-            sectoral = timeline[(timeline["actor"] == actor) & (timeline["kind"] == "sectoral")]
-            applied = sectoral[sectoral["date"] > pd.Timestamp("2014-04-01")]
-            if not applied.empty:
-                marks.append((applied["date"].min(), f"first {actor} sectoral"))
-    hike = economy[economy["indicator"] == "CBR key rate"]
-    if not hike.empty:
-        marks.append((hike["date"].min(), "rate rise"))
-    for ax in (top, bottom):
-        for when, _ in marks:
-            ax.axvline(when, color="#555555", linestyle="--", linewidth=0.9)
-    for when, label in marks:
-        top.annotate(
-            label,
-            xy=(when, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(2, -2),
-            textcoords="offset points",
-            fontsize=7,
-            rotation=90,
-            va="top",
-        )
+    _mark_turning_points((top, bottom), economy, timeline)
     bottom.xaxis.set_major_locator(MonthLocator(bymonth=(1, 7)))
     bottom.xaxis.set_major_formatter(DateFormatter("%b %Y"))
     add_source(bottom, _SOURCE_ECONOMY)
