@@ -14,6 +14,19 @@ from postparis_instructor import bench
 from postparis_instructor.bench import WidgetTiming, measure_widget, move_values
 from postparis_instructor.widget_catalogue import CATALOGUE, WidgetCase, controls
 
+#: What the benchmark records about the machine, for the tables' tests.
+MACHINE = {
+    "date": "2026-01-01 00:00 UTC",
+    "cpu": "CPU",
+    "cores": 2,
+    "memory": "1 GiB",
+    "os": "Linux",
+    "python": "3.11",
+    "nbgrader": "0.9.6",
+    "load_average": "0.0 0.0 0.0",
+    "commit": "abc",
+}
+
 
 def _demo() -> widgets.VBox:
     """A widget with two controls and one output that echoes both."""
@@ -99,17 +112,7 @@ def test_percentiles_use_the_nearest_rank() -> None:
 
 
 def test_results_table_marks_missed_targets() -> None:
-    machine = {
-        "date": "2026-01-01 00:00 UTC",
-        "cpu": "CPU",
-        "cores": 2,
-        "memory": "1 GiB",
-        "os": "Linux",
-        "python": "3.11",
-        "nbgrader": "0.9.6",
-        "load_average": "0.0 0.0 0.0",
-        "commit": "abc",
-    }
+    machine = MACHINE
     row = {"moves": 4, "changed": 4, "build_ms": 1.0, "max_ms": 9.0, "cpu_median_ms": 1.0}
     results = {
         "widgets": {
@@ -135,17 +138,7 @@ def test_results_table_marks_missed_targets() -> None:
 
 
 def test_results_table_shows_the_baseline_beside_each_row() -> None:
-    machine = {
-        "date": "2026-01-01 00:00 UTC",
-        "cpu": "CPU",
-        "cores": 2,
-        "memory": "1 GiB",
-        "os": "Linux",
-        "python": "3.11",
-        "nbgrader": "0.9.6",
-        "load_average": "0",
-        "commit": "abc",
-    }
+    machine = MACHINE
     row = {
         "name": "w",
         "control": "c",
