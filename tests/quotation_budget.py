@@ -44,14 +44,25 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def runs(article: list[str], other: list[str], k: int = MIN_RUN) -> list[tuple[int, int, int]]:
-    """Maximal runs of >= k article words in ``other``, found as article_reuse.py finds them.
-
-    Returns (start in other, start in article, length) for each run, in order.
-    """
+def _index(article: list[str], k: int) -> dict[tuple[str, ...], list[int]]:
     index: dict[tuple[str, ...], list[int]] = {}
     for i in range(len(article) - k + 1):
         index.setdefault(tuple(article[i : i + k]), []).append(i)
+    return index
+
+
+def runs(
+    article: list[str],
+    other: list[str],
+    k: int = MIN_RUN,
+    index: dict[tuple[str, ...], list[int]] | None = None,
+) -> list[tuple[int, int, int]]:
+    """Maximal runs of >= k article words in ``other``, found as article_reuse.py finds them.
+
+    Returns (start in other, start in article, length) for each run, in order. ``index``
+    (the article's k-grams) may be passed in when many texts are searched.
+    """
+    index = _index(article, k) if index is None else index
     found = []
     j = 0
     while j <= len(other) - k:
@@ -139,11 +150,12 @@ def measure(article_text: str, root: Path, paths: Iterable[Path] | None = None) 
     article = words(article_text)
     if not article:
         raise ValueError("the article's text has no words: is POSTPARIS_ARTICLE the right file?")
+    index = _index(article, MIN_RUN)
     result = []
     for path in repository_files(root) if paths is None else paths:
         reuse = FileReuse(str(path.relative_to(root)))
         for n_reading, text in enumerate(readings(path)):
-            for _, at, length in runs(article, words(text)):
+            for _, at, length in runs(article, words(text), index=index):
                 reuse.covered.update(range(at, at + length))
                 if n_reading == 0:
                     reuse.raw_run_words += length

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 from pathlib import Path
 
+import conftest
 import pytest
+from conftest import needs_article
 from quotation_budget import BUDGET, MIN_RUN, Reuse, measure, readings, report, runs, words
 
 from postparis.data import load_article_paragraphs, load_claims
 
 ROOT = Path(__file__).resolve().parents[1]
-_ARTICLE = os.environ.get("POSTPARIS_ARTICLE", "")
 
 
 def budget_problem(reuse: Reuse) -> str | None:
@@ -37,17 +37,11 @@ def budget_problem(reuse: Reuse) -> str | None:
 
 @pytest.fixture(scope="module")
 def article_text() -> str:
-    if not _ARTICLE:
-        pytest.skip(
-            "POSTPARIS_ARTICLE is not set: the article's text is not in the repository, so "
-            "the quotation budget cannot be measured here (.ci/run sets it)"
-        )
-    path = Path(_ARTICLE)
-    if not path.is_file():
-        pytest.fail(f"POSTPARIS_ARTICLE names {path}, which is not a file", pytrace=False)
-    return path.read_text(encoding="utf-8")
+    """The article's text from POSTPARIS_ARTICLE (tests using it are marked needs_article)."""
+    return conftest.article_text()
 
 
+@needs_article
 def test_repository_keeps_to_the_quotation_budget(article_text: str) -> None:
     reuse = measure(article_text, ROOT)
     assert reuse.article_words > 1000, "POSTPARIS_ARTICLE does not look like the whole article"
@@ -60,8 +54,10 @@ def _shared_tool(article: Path) -> Path:
     return article.resolve().parents[1] / "tools" / "article_reuse.py"
 
 
+@needs_article
 def test_measure_agrees_with_the_shared_tool_file_by_file(article_text: str) -> None:
-    tool_path = _shared_tool(Path(_ARTICLE))
+    assert conftest.ARTICLE is not None
+    tool_path = _shared_tool(conftest.ARTICLE)
     if not tool_path.is_file():
         pytest.skip(f"no article_reuse.py beside the article ({tool_path}) to cross-check with")
     spec = importlib.util.spec_from_file_location("article_reuse", tool_path)
@@ -146,6 +142,7 @@ def test_an_empty_article_is_refused_with_a_clear_message(tmp_path: Path) -> Non
         measure("  \n", _repo(tmp_path, {}))
 
 
+@needs_article
 def test_paraphrases_and_claim_statements_are_our_own_words(article_text: str) -> None:
     article = words(article_text)
     texts = {
