@@ -7,7 +7,9 @@ next to the student's code, and a link to ``/dev/zero`` is copied without end.
 
 Here a submission may hold only regular files (one name each: a hard link is refused
 too) and folders, each under :data:`MAX_FILE_BYTES`, with names free of control
-characters. Everything else is *refused*:
+characters, and no file a browser would run as a page (HTML, SVG, XML, JavaScript,
+PDF: nbgrader's formgrader serves a submission's files on the Jupyter server's own
+origin). Everything else is *refused*:
 
 - :func:`scan` lists what would be refused, without opening anything;
 - :func:`quarantine` moves refused entries out of a ``submitted/`` folder (a rename
@@ -48,6 +50,12 @@ __all__ = [
 MAX_FILE_BYTES = 20_000_000
 #: At most this many entries are looked at in one submission.
 MAX_ENTRIES = 5_000
+#: Extra files a browser would run: the formgrader serves a submission's files on the
+#: Jupyter server's own origin (``/formgrader/submissions/<id>/<file>``).
+ACTIVE_SUFFIXES = frozenset(
+    {".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt"}
+    | {".js", ".mjs", ".swf", ".mht", ".mhtml", ".pdf"}
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,9 @@ def _why(info: os.stat_result, name: str, max_bytes: int) -> str:
         return f"a hard link: the file has {info.st_nlink} names"
     if info.st_size > max_bytes:
         return f"{info.st_size:,} bytes, over the limit of {max_bytes:,}"
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in ACTIVE_SUFFIXES:
+        return f"a {suffix} file, which a browser would run as a page"
     return ""
 
 

@@ -209,9 +209,9 @@ class _Visitor(ast.NodeVisitor):
                     self.add(item, f"class {node.name} defines {name}")
             elif isinstance(item, ast.Assign):
                 for target in item.targets:
-                    if isinstance(target, ast.Name) and target.id.startswith("__"):
-                        if target.id not in HARMLESS_DUNDERS and target.id != "__slots__":
-                            self.add(item, f"class {node.name} sets {target.id}")
+                    name = target.id if isinstance(target, ast.Name) else ""
+                    if name.startswith("__") and name not in {*HARMLESS_DUNDERS, "__slots__"}:
+                        self.add(item, f"class {node.name} sets {name}")
         self._binds(node, node.name)
         self.generic_visit(node)
 

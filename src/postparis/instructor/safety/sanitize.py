@@ -182,8 +182,9 @@ def _cut(text: str, limit: int) -> tuple[str, bool]:
     data = text.encode("utf-8", errors="replace")
     if len(data) <= limit:
         return text, False
-    kept = data[:limit].decode("utf-8", errors="ignore")
-    return kept + f"\n... [output cut: {len(data):,} bytes, the limit is {limit:,}]\n", True
+    note = f"\n... [output cut: {len(data):,} bytes, the limit is {limit:,}]\n"
+    kept = data[: max(0, limit - len(note))].decode("utf-8", errors="ignore")
+    return kept + note, True
 
 
 def _image_bytes(value: Any) -> int:
@@ -234,7 +235,11 @@ def _clean_output(output: dict[str, Any], report: list[str], where: str) -> dict
     """Return a safe copy of one output, or None if nothing of it may be shown."""
     kind = output.get("output_type")
     if kind == "stream":
-        return {"output_type": "stream", "name": output.get("name", "stdout"), "text": _text(output.get("text", ""))}
+        return {
+            "output_type": "stream",
+            "name": output.get("name", "stdout"),
+            "text": _text(output.get("text", "")),
+        }
     if kind == "error":
         return {
             "output_type": "error",
@@ -356,7 +361,10 @@ def sanitize_notebook(nb: Any, limits: Limits | None = None) -> list[str]:
             if cleaned is None:
                 continue
             size = _limit_output(cleaned, limits, report, where)
-            if cell_used + size > limits.cell_outputs or notebook_used + size > limits.notebook_outputs:
+            if (
+                cell_used + size > limits.cell_outputs
+                or notebook_used + size > limits.notebook_outputs
+            ):
                 which = "cell" if cell_used + size > limits.cell_outputs else "notebook"
                 limit = limits.cell_outputs if which == "cell" else limits.notebook_outputs
                 report.append(f"{where}: output removed (over the {which}'s {limit:,} bytes)")
