@@ -298,16 +298,18 @@ $\\href{{javascript:{ATTACK_JS}}}{{math link}}$
 ![attached](attachment:evil.svg)
 """
 
-OUTPUT_ATTACKS = f"""\
-from IPython.display import HTML, SVG, Javascript, Markdown, display
-
-display(HTML('<b>bold</b><script>{ATTACK_JS}</script><img src=x onerror="{ATTACK_JS}">'))
-display(Javascript("{ATTACK_JS}"))
-display(SVG('<svg xmlns="http://www.w3.org/2000/svg"><script>{ATTACK_JS}</script></svg>'))
-display(Markdown('[md](javascript:{ATTACK_JS})'))
-display(HTML('<iframe srcdoc="<script>{ATTACK_JS}</script>"></iframe><form action="/api/kernels"></form>'))
-print("{PWNED}-LINE " + "x" * 20_000_000)
-"""
+OUTPUT_ATTACKS = "\n".join(
+    [
+        "from IPython.display import HTML, SVG, Javascript, Markdown, display",
+        f"display(HTML({'<b>bold</b><script>' + ATTACK_JS + '</script>'!r}))",
+        f"display(HTML({'<img src=x onerror=' + repr(ATTACK_JS) + '>'!r}))",
+        f"display(Javascript({ATTACK_JS!r}))",
+        f"display(SVG({'<svg xmlns=' + chr(34) + 'http://www.w3.org/2000/svg' + chr(34) + '><script>' + ATTACK_JS + '</script></svg>'!r}))",
+        f"display(Markdown({'[md](javascript:' + ATTACK_JS + ')'!r}))",
+        f"display(HTML({'<iframe srcdoc=' + chr(34) + '<script>x</script>' + chr(34) + '></iframe><form action=/api/kernels></form>'!r}))",
+        f"print({PWNED + '-LINE '!r} + 'x' * 20_000_000)",
+    ]
+)
 
 TRANSFORMER = """\
 def _wrap(lines):
@@ -325,7 +327,7 @@ def _wrap(lines):
 
 PRE_RUN_HOOK = """\
 _ip = get_ipython()
-_ip.events.register("pre_run_cell", lambda *args: _ip.displayhook(1000))
+_ip.events.register("pre_run_cell", lambda *args: _ip.display_pub.publish({"text/plain": "3"}))
 """
 
 SYS_MODULES = """\
@@ -512,35 +514,48 @@ def safety_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[bool]:
         sandbox.wait_until_reaped(first, count, timeout=10)
 
 
+class SafetyRuns:
+    """The batches, each graded when a test first asks for its mode (``-k`` picks modes)."""
+
+    def __init__(self, factory: pytest.TempPathFactory, sandboxed: bool) -> None:
+        self.factory = factory
+        self.sandboxed = sandboxed
+        self.runs: dict[str, SafetyRun] = {}
+        self.made: list[Path] = []
+
+    def get(self, mode: str) -> SafetyRun:
+        if mode in self.runs:
+            return self.runs[mode]
+        if mode.endswith("sandbox"):
+            if not self.sandboxed:
+                pytest.skip("the sandbox modes need root (CI runs as root)")
+            from postparis.instructor import sandbox
+
+            # Outside /tmp: the sandbox gives each kernel a private /tmp.
+            parent = ROOT / "test-artifacts"
+            parent.mkdir(exist_ok=True)
+            base = Path(tempfile.mkdtemp(prefix="safety-", dir=parent))
+            base.chmod(0o755)
+            self.made.append(base)
+            workspace = _make_safety_course(base / "course")
+            sandbox.enable(workspace.root)
+        else:
+            workspace = _make_safety_course(self.factory.mktemp(mode) / "course")
+        self.runs[mode] = SafetyRun(mode, workspace)
+        _grade_batch(self.runs[mode])
+        return self.runs[mode]
+
+
 @pytest.fixture(scope="module")
 def safety_runs(
     tmp_path_factory: pytest.TempPathFactory, safety_sandbox: bool
-) -> Iterator[dict[str, SafetyRun]]:
+) -> Iterator[SafetyRuns]:
     """Every safety kind graded in one batch per mode (the sandbox modes only as root)."""
-    from postparis.instructor import sandbox
-
-    runs: dict[str, SafetyRun] = {}
-    made: list[Path] = []
+    runs = SafetyRuns(tmp_path_factory, safety_sandbox)
     try:
-        for mode in SAFETY_MODES:
-            if mode.endswith("sandbox"):
-                if not safety_sandbox:
-                    continue
-                # Outside /tmp: the sandbox gives each kernel a private /tmp.
-                parent = ROOT / "test-artifacts"
-                parent.mkdir(exist_ok=True)
-                base = Path(tempfile.mkdtemp(prefix="safety-", dir=parent))
-                base.chmod(0o755)
-                made.append(base)
-                workspace = _make_safety_course(base / "course")
-                sandbox.enable(workspace.root)
-            else:
-                workspace = _make_safety_course(tmp_path_factory.mktemp(mode) / "course")
-            runs[mode] = SafetyRun(mode, workspace)
-            _grade_batch(runs[mode])
         yield runs
     finally:
-        for base in made:
+        for base in runs.made:
             shutil.rmtree(base, ignore_errors=True)
 
 
@@ -553,10 +568,8 @@ def _safety_cases() -> list[tuple[str, str, str]]:
     ]
 
 
-def _run(runs: dict[str, SafetyRun], mode: str) -> SafetyRun:
-    if mode not in runs:
-        pytest.skip("the sandbox modes need root (CI runs as root)")
-    return runs[mode]
+def _run(runs: SafetyRuns, mode: str) -> SafetyRun:
+    return runs.get(mode)
 
 
 def _records(workspace: CourseWorkspace, module: str, kind: str) -> list[tuple[float, float, bool]]:
@@ -574,11 +587,19 @@ def _records(workspace: CourseWorkspace, module: str, kind: str) -> list[tuple[f
 
 @pytest.mark.parametrize(("mode", "module", "kind"), _safety_cases())
 def test_each_kind_gets_a_fair_grade_or_a_flag(
-    safety_runs: dict[str, SafetyRun], mode: str, module: str, kind: str
+    safety_runs: SafetyRuns, mode: str, module: str, kind: str
 ) -> None:
     run = _run(safety_runs, mode)
     flags = run.workspace.root / "review" / kind / module / "flags.json"
     if kind == "symlink-key":  # the notebook is refused: nothing to grade
+        records = (
+            _records(run.workspace, module, kind) if _has_submission(run, module, kind) else []
+        )
+        assert sum(score for score, _, _ in records) == 0
+        return
+    graded = run.workspace.root / "autograded" / kind / module / f"{module}.ipynb"
+    if kind in FLAGGED and not graded.exists():
+        # The forgery broke the kernel (e.g. a patched builtin): not graded, it earns nothing.
         records = (
             _records(run.workspace, module, kind) if _has_submission(run, module, kind) else []
         )
@@ -610,7 +631,7 @@ def _has_submission(run: SafetyRun, module: str, kind: str) -> bool:
 
 @pytest.mark.parametrize("mode", SAFETY_MODES)
 def test_links_and_special_files_are_refused_and_nothing_outside_is_copied(
-    safety_runs: dict[str, SafetyRun], mode: str
+    safety_runs: SafetyRuns, mode: str
 ) -> None:
     run = _run(safety_runs, mode)
     root = run.workspace.root
@@ -637,12 +658,15 @@ def test_links_and_special_files_are_refused_and_nothing_outside_is_copied(
 
 
 @pytest.mark.parametrize("mode", ["grade", "grade+sandbox"])
-def test_the_grade_table_shows_flags(safety_runs: dict[str, SafetyRun], mode: str) -> None:
+def test_the_grade_table_shows_flags(safety_runs: SafetyRuns, mode: str) -> None:
     run = _run(safety_runs, mode)
     for module in SAFETY_MODULES:
         table = run.output[module]
         for kind in FLAGGED & set(SAFETY_KINDS[module]):
             line = next(row for row in table.splitlines() if row.startswith(kind + " "))
+            if "NOT graded" in line:  # the forgery broke the kernel: it earns nothing
+                assert " - " in line, line
+                continue
             assert "FLAGGED" in line, line
             assert "withheld" in line, line
         for kind in FULL & set(SAFETY_KINDS[module]):
@@ -695,9 +719,7 @@ def _rendered(notebook: Path) -> str:
 
 
 @pytest.mark.parametrize("mode", SAFETY_MODES)
-def test_graded_notebooks_carry_no_active_content(
-    safety_runs: dict[str, SafetyRun], mode: str
-) -> None:
+def test_graded_notebooks_carry_no_active_content(safety_runs: SafetyRuns, mode: str) -> None:
     run = _run(safety_runs, mode)
     module = "00-start-here"
     graded = run.workspace.root / "autograded" / "active-content" / module / f"{module}.ipynb"
@@ -730,11 +752,11 @@ def _hidden_lines(module: str) -> list[str]:
 
 
 def test_feedback_has_no_hidden_test_and_no_active_content(
-    safety_runs: dict[str, SafetyRun],
+    safety_runs: SafetyRuns,
 ) -> None:
     import html as html_module
 
-    run = safety_runs["autograde"]
+    run = safety_runs.get("autograde")
     module = "00-start-here"
     leak = html_module.unescape(_feedback(run, module, "hidden-leak"))
     hidden = _hidden_lines(module)
@@ -749,18 +771,19 @@ def test_feedback_has_no_hidden_test_and_no_active_content(
     assert any(line in graded.read_text() for line in hidden)
 
 
+@pytest.mark.parametrize("mode", SAFETY_MODES)
 def test_good_blank_and_victim_grades_are_unchanged_in_every_mode(
-    safety_runs: dict[str, SafetyRun],
+    safety_runs: SafetyRuns, mode: str
 ) -> None:
     expected = {"00-start-here": (3, 0, 3), "01-the-argument": (15, 0, 15)}
-    for mode, run in safety_runs.items():
-        for module, scores in expected.items():
-            got = tuple(
-                sum(s for s, _, _ in _records(run.workspace, module, kind))
-                for kind in ("good", "blank", "victim")
-            )
-            assert got == scores, f"{mode} {module}: {got}"
-        print(f"{mode}: {run.seconds:.0f} s")
+    run = _run(safety_runs, mode)
+    for module, scores in expected.items():
+        got = tuple(
+            sum(s for s, _, _ in _records(run.workspace, module, kind))
+            for kind in ("good", "blank", "victim")
+        )
+        assert got == scores, f"{mode} {module}: {got}"
+    print(f"{mode}: graded in {run.seconds:.0f} s")
 
 
 def test_collect_copies_regular_files_only(tmp_path: Path) -> None:

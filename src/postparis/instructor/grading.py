@@ -795,7 +795,7 @@ def format_progress(outcome: Outcome, done: int, total: int) -> str:
         what = f"NOT graded: {outcome.reason}"
     what += "".join(f"; {note}" for note in outcome.notes if note.startswith("FLAGGED"))
     line = f"[{done:>{width}}/{total}] {outcome.student}  {what}  ({outcome.seconds:.1f} s)"
-    return escape_name(line)
+    return escape_name(line, backslashes=False)
 
 
 def format_table(outcomes: Sequence[Outcome], module: str, seconds: float, workers: int) -> str:
@@ -811,11 +811,11 @@ def format_table(outcomes: Sequence[Outcome], module: str, seconds: float, worke
             label += ", FLAGGED"
         rows.append(
             (
-                escape_name(outcome.student),
+                escape_name(outcome.student, backslashes=False),
                 label,
                 outcome.score_text(),
                 f"{outcome.seconds:.1f}",
-                escape_name(why or ""),
+                escape_name(why or "", backslashes=False),
             )
         )
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]

@@ -26,11 +26,12 @@ def has_control_characters(name: str) -> bool:
     return any(_unsafe(char) for char in name)
 
 
-def escape_name(name: str) -> str:
+def escape_name(name: str, *, backslashes: bool = True) -> str:
     r"""Return ``name`` with every control or format character written as an escape.
 
-    Printable text (any script) is kept; a backslash is doubled so that the escaped
-    form cannot be confused with an original one.
+    Printable text (any script) is kept; a backslash is doubled (unless
+    ``backslashes`` is False, for text whose names are escaped already) so that the
+    escaped form cannot be confused with an original one.
 
     Examples
     --------
@@ -43,7 +44,7 @@ def escape_name(name: str) -> str:
     """
     out = []
     for char in name:
-        if char == "\\":
+        if char == "\\" and backslashes:
             out.append("\\\\")
         elif _unsafe(char):
             code = ord(char)
