@@ -28,9 +28,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import MODULES, NOTEBOOKS, ROOT, SOURCE
-
-from postparis.instructor.notebooks import execute_notebook
+from conftest import MODULES, NOTEBOOKS, ROOT, SOURCE, ExecutedNotebooks
 
 FIRST_HINDSIGHT_MODULE = "05"
 EARLIER_MODULES = [m for m in MODULES if m[:2] < FIRST_HINDSIGHT_MODULE]
@@ -265,10 +263,10 @@ def _output_text(output: dict) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("module", EARLIER_MODULES)
-def test_earlier_answer_keys_show_nothing_after_2015(module: str, tmp_path: Path) -> None:
-    copy = tmp_path / f"{module}.ipynb"
-    copy.write_text((SOURCE / module / f"{module}.ipynb").read_text(encoding="utf-8"))
-    nb = execute_notebook(copy)
+def test_earlier_answer_keys_show_nothing_after_2015(
+    module: str, executed: ExecutedNotebooks
+) -> None:
+    nb = executed.answer_key(module)
     findings = []
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
