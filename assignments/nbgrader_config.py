@@ -36,10 +36,10 @@ c.LimitOutput.max_traceback = 40
 # test's traceback would quote (that preprocessor must come before ClearHiddenTests).
 # It carries no active content and no output that quotes a hidden test, whatever the
 # student's code printed (docs/grading-safety.md).
-_SAFETY = "postparis.instructor.safety.nbgrader_hooks."
+_SAFETY = "postparis_instructor.safety.nbgrader_hooks."
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "postparis.instructor.feedback.ClearHiddenTestTracebacks",
+    "postparis_instructor.feedback.ClearHiddenTestTracebacks",
     _SAFETY + "RedactHiddenTests",
     "nbgrader.preprocessors.ClearHiddenTests",
     _SAFETY + "SanitizeNotebook",
@@ -72,7 +72,7 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 try:  # without the instructor tools the preprocessors above fail: nothing is graded unchecked
-    from postparis.instructor.safety import nbgrader_hooks as _hooks
+    from postparis_instructor.safety import nbgrader_hooks as _hooks
 except ImportError:
     pass
 else:

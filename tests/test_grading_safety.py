@@ -15,18 +15,18 @@ import nbformat
 import pytest
 from conftest import MODULES, SOURCE
 
-from postparis.instructor.notebooks import cell_role
-from postparis.instructor.safety.files import (
+from postparis_instructor.notebooks import cell_role
+from postparis_instructor.safety.files import (
     copy_regular_tree,
     quarantine,
     read_refusals,
     refusal_notes,
     scan,
 )
-from postparis.instructor.safety.forgery import analyse_cell, analyse_cells
-from postparis.instructor.safety.names import escape_name
-from postparis.instructor.safety.nbgrader_hooks import RedactHiddenTests
-from postparis.instructor.safety.sanitize import (
+from postparis_instructor.safety.forgery import analyse_cell, analyse_cells
+from postparis_instructor.safety.names import escape_name
+from postparis_instructor.safety.nbgrader_hooks import RedactHiddenTests
+from postparis_instructor.safety.sanitize import (
     Limits,
     clean_html,
     has_dangerous_url,

@@ -28,7 +28,7 @@ import pytest
 from browser_support.chromium import TrackedPage
 from browser_support.lab import LabServer, start_lab
 
-from postparis.instructor.course import CourseWorkspace
+from postparis_instructor.course import CourseWorkspace
 
 pytest_plugins = ["browser_support.fixtures"]
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

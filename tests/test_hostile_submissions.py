@@ -41,8 +41,8 @@ import pytest
 from conftest import MODULES, ROOT
 from nbformat import NotebookNode
 
-from postparis.instructor.course import CourseWorkspace
-from postparis.instructor.notebooks import cell_role
+from postparis_instructor.course import CourseWorkspace
+from postparis_instructor.notebooks import cell_role
 
 pytestmark = pytest.mark.slow
 
@@ -494,7 +494,7 @@ def safety_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[bool]:
     if os.geteuid() != 0:
         yield False
         return
-    from postparis.instructor import sandbox
+    from postparis_instructor import sandbox
 
     prefix = tmp_path_factory.mktemp("safety-sandbox")
     first, count = 2_100_800_000, 64  # a uid range of this module's own
@@ -529,7 +529,7 @@ class SafetyRuns:
         if mode.endswith("sandbox"):
             if not self.sandboxed:
                 pytest.skip("the sandbox modes need root (CI runs as root)")
-            from postparis.instructor import sandbox
+            from postparis_instructor import sandbox
 
             # Outside /tmp: the sandbox gives each kernel a private /tmp.
             parent = ROOT / "test-artifacts"

@@ -26,7 +26,7 @@ identifiers (NFKC). It reports every use of a door to the machinery:
 
 A finding does not prove cheating; it means the automatic score cannot be trusted, so
 the grader withholds it until the instructor has looked (see
-:mod:`postparis.instructor.safety.nbgrader_hooks`).
+:mod:`postparis_instructor.safety.nbgrader_hooks`).
 """
 
 from __future__ import annotations
