@@ -320,3 +320,19 @@ def test_outcomes_follow_from_their_events():
     ev = _mentions(_events(q["resolved_by"]), "EU prolongs")
     assert (ev["date"] <= q["resolution_date"]).any()
     assert q["outcome"] == 1
+
+
+def test_the_status_quo_forecaster_is_consistent_and_scores_0_28():
+    """'No change' reads q04 and q08 alike: no extension, so no treaty in force in 2026."""
+    from postparis.forecasting import (
+        STATUS_QUO,
+        outcomes_from,
+        score_forecasts,
+        status_quo_forecaster,
+    )
+
+    assert STATUS_QUO["q04"][0] is False
+    assert STATUS_QUO["q08"][0] is False
+    questions = load_forecast_questions()
+    score = score_forecasts(status_quo_forecaster(questions), outcomes_from(questions))
+    assert score == pytest.approx(0.28)
