@@ -1,9 +1,13 @@
 # The course's commands. Everything runs from a local virtual environment (.venv)
 # built from the pinned lock; nothing is installed globally.
 #
-#   make lab     set everything up and open the course in JupyterLab
-#   make test    set everything up and run the whole test suite
-#   make help    list every target
+#   make lab        set everything up and open the course in JupyterLab
+#   make test       set everything up and run the whole test suite
+#   make test-fast  the fast tier: what a contributor runs before each commit
+#   make help       list every target
+#
+# Without make (Windows, macOS): `python course.py lab` does what `make lab` does; the
+# environment itself is always built by course.py, which first checks the Python.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,17 +18,15 @@ export PATH := $(BIN):$(PATH)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-dev lab test test-fast lint format notebooks check-notebooks lock bench classroom classroom-down clean
+.PHONY: help setup setup-dev lab test test-fast test-python lint format notebooks check-notebooks lock check-platforms bench classroom classroom-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-$(VENV)/.runtime: requirements.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
-	touch $@
+# course.py names the supported Pythons in one line, before installing anything, when
+# $(PYTHON) is not one of them (e.g. `make setup PYTHON=python3.12` to choose another).
+$(VENV)/.runtime: requirements.txt pyproject.toml course.py
+	$(PYTHON) course.py setup
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
@@ -40,8 +42,20 @@ lab: setup ## Set up and open the course in JupyterLab at the start notebook
 test: setup-dev ## Set up and run the whole test suite
 	$(BIN)/python -m pytest
 
-test-fast: setup-dev ## Run the tests that do not execute notebooks or browsers
+test-fast: setup-dev ## The fast tier (no kernel, no browser; < 1 min): run it before each commit
 	$(BIN)/python -m pytest -m "not slow and not browser"
+
+# Another supported Python, in an environment of its own under test-artifacts/ (ignored).
+PY ?= python3.13
+PY_ENV = $(abspath test-artifacts/venv-$(notdir $(PY)))
+test-python: ## PY=python3.13: the lock, the fast tier and every student notebook on another Python
+	$(PY) course.py check-python
+	rm -rf $(PY_ENV)
+	$(PY) -m venv $(PY_ENV)
+	$(PY_ENV)/bin/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	$(PY_ENV)/bin/python -m pip install --quiet --no-deps -e .
+	PATH=$(PY_ENV)/bin:$$PATH $(PY_ENV)/bin/python -m pytest -q -p no:cacheprovider -m "not slow and not browser"
+	PATH=$(PY_ENV)/bin:$$PATH $(PY_ENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_notebooks.py -k student_notebook_runs_headless
 
 lint: setup-dev ## Check code and notebooks with ruff
 	$(BIN)/ruff check .
@@ -57,10 +71,16 @@ notebooks: setup ## Regenerate notebooks/ from the answer key in assignments/sou
 check-notebooks: setup ## Fail if notebooks/ is out of date with the answer key
 	$(BIN)/postparis-instructor build-notebooks --check
 
-lock: setup-dev ## Recompile the locks from requirements*.in and copy the lock to binder/
-	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
-	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements-dev.txt requirements-dev.in
+# One universal lock for Linux, macOS and Windows and every supported Python: packages
+# needed on one platform only (pywinpty, appnope, colorama) carry environment markers.
+LOCK_ARGS := --quiet --universal --python-version 3.11.5
+lock: setup-dev ## Recompile the universal locks from requirements*.in; copy the lock to binder/
+	$(BIN)/uv pip compile $(LOCK_ARGS) --output-file requirements.txt requirements.in
+	$(BIN)/uv pip compile $(LOCK_ARGS) --output-file requirements-dev.txt requirements-dev.in
 	cp requirements.txt binder/requirements.txt
+
+check-platforms: setup-dev ## Check (no install) that every pin has a wheel or sdist for Windows and macOS on each supported Python
+	$(BIN)/python .ci/check_platforms.py requirements.txt requirements-dev.txt
 
 bench: setup-dev ## Measure widgets, notebooks, autograding and set-up (writes benchmarks/results.*)
 	$(BIN)/postparis-instructor bench

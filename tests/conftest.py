@@ -1,12 +1,38 @@
-"""Shared fixtures: the repository, the course's modules, and a throw-away nbgrader course."""
+"""Shared fixtures: the repository, the course's modules, and the heavy work done once.
+
+Executing an answer key or autograding a class is the suite's most expensive work, so it
+is done once per session and read by every test that needs it. The session fixtures
+below build everything in a private folder made with ``tmp_path_factory``; tests read
+what they return and never change it (copy a notebook or a course first if a test must
+change one). CONTRIBUTING.md ("Running the tests") describes them for new tests.
+
+- ``built_course``: a private nbgrader course with every module generated (no
+  submissions).
+- ``graded_course``: ``built_course`` once each module has two submissions, ``key``
+  (the answer key) and ``blank`` (the generated student version), autograded once.
+- ``executed``: each module's answer key and student notebook executed headless once,
+  on first use (``executed.answer_key(module)``, ``executed.student(module)``).
+
+Material the repository does not carry (the article's text) comes from the
+environment: ``POSTPARIS_ARTICLE`` is the path of the article's text file. Tests that
+need it use ``needs_article`` and are skipped, with the reason in pytest's summary,
+when it is not set.
+"""
 
 from __future__ import annotations
 
+import copy
+import gc
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from nbformat import NotebookNode
 
 from postparis.instructor.course import CourseWorkspace, module_ids
+from postparis.instructor.notebooks import execute_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "assignments" / "source"
@@ -14,6 +40,26 @@ NOTEBOOKS = ROOT / "notebooks"
 
 #: Every module of the course: a folder assignments/source/<id>/<id>.ipynb.
 MODULES = module_ids(SOURCE)
+
+#: The article's text file, when the environment provides it (it is not in the repository).
+ARTICLE_VARIABLE = "POSTPARIS_ARTICLE"
+ARTICLE: Path | None = (
+    Path(os.environ[ARTICLE_VARIABLE]).expanduser() if os.environ.get(ARTICLE_VARIABLE) else None
+)
+needs_article = pytest.mark.skipif(
+    ARTICLE is None,
+    reason=f"the article's text is not in the repository: set {ARTICLE_VARIABLE} to its file",
+)
+
+
+def article_text() -> str:
+    """Return the article's text from ``POSTPARIS_ARTICLE`` (a test marked needs_article)."""
+    assert ARTICLE is not None
+    assert ARTICLE.is_file(), f"{ARTICLE_VARIABLE}={ARTICLE} is not a file"
+    return ARTICLE.read_text(encoding="utf-8")
+
+
+# -- the heavy work, once per session ---------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -23,3 +69,65 @@ def built_course(tmp_path_factory: pytest.TempPathFactory) -> CourseWorkspace:
     for module in MODULES:
         workspace.generate(module)
     return workspace
+
+
+#: The students of ``graded_course``: what each one submitted.
+GRADED_STUDENTS = {"key": "the answer key", "blank": "the generated student version"}
+
+
+@pytest.fixture(scope="session")
+def graded_course(built_course: CourseWorkspace) -> CourseWorkspace:
+    """``built_course`` with a ``key`` and a ``blank`` submission per module, autograded."""
+    for module in MODULES:
+        built_course.submit("key", module, built_course.source_notebook(module))
+        built_course.submit("blank", module, built_course.release_notebook(module))
+        built_course.autograde(module)
+    return built_course
+
+
+class ExecutedNotebooks:
+    """Each module's answer key and student notebook, executed headless once."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._done: dict[tuple[str, str], NotebookNode] = {}
+
+    def _run(self, kind: str, module: str, source: Path) -> NotebookNode:
+        if (kind, module) not in self._done:
+            # A copy in a folder of its own: the notebook must find its data from anywhere.
+            copy_path = self.folder / kind / module / f"{module}.ipynb"
+            copy_path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy_path)
+            self._done[kind, module] = execute_notebook(copy_path)
+        return copy.deepcopy(self._done[kind, module])
+
+    def answer_key(self, module: str) -> NotebookNode:
+        """Return ``module``'s answer key, executed (a copy: change it freely)."""
+        return self._run("key", module, SOURCE / module / f"{module}.ipynb")
+
+    def student(self, module: str) -> NotebookNode:
+        """Return ``module``'s student notebook from notebooks/, executed (a copy)."""
+        return self._run("student", module, NOTEBOOKS / f"{module}.ipynb")
+
+
+@pytest.fixture(scope="session")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> ExecutedNotebooks:
+    """The course's notebooks executed headless, each once per session, on first use."""
+    return ExecutedNotebooks(tmp_path_factory.mktemp("executed"))
+
+
+# -- every test cleans up after itself ----------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _collect_what_the_test_left(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Collect garbage after each test that starts kernels, inside that test.
+
+    A kernel client or ZMQ socket a test forgets to close warns when the garbage
+    collector finds it, which may be during a later, unrelated test. Collecting at the
+    end of every slow test pins such a warning (an error under ``filterwarnings =
+    error``) on the test that leaked it, whatever the order.
+    """
+    yield
+    if request.node.get_closest_marker("slow") is not None:
+        gc.collect()

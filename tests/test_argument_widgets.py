@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 import pytest
 
@@ -11,6 +13,7 @@ from postparis.argument.widgets import (
     render_stance_strip,
     stance_coder,
 )
+from postparis.data import load_article_paragraphs
 
 
 @pytest.mark.parametrize("factory", WIDGETS, ids=lambda f: f.__name__)
@@ -29,7 +32,9 @@ def test_explorer_shows_paragraphs_then_speakers() -> None:
     explorer = argument_map_explorer(start=7)
     assert explorer.view.description == "View by"
     assert "Paragraph 7<" in explorer.card.value
-    assert "20-minute meeting" in explorer.card.value  # the key quotation of ¶7
+    paragraphs = load_article_paragraphs().set_index("paragraph")
+    assert paragraphs.loc[7, "key_quote"], "¶7 has a key quotation to show"
+    assert html.escape(paragraphs.loc[7, "key_quote"]) in explorer.card.value
     explorer.choice.value = 18
     assert "arms to proxies" in explorer.card.value
     assert "R5" in explorer.card.value

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT
+from conftest import ROOT, article_text, needs_article
 
 from postparis.instructor.notebooks import cell_role
 
@@ -121,12 +122,68 @@ def test_ruff_format_is_clean() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+#: The longest run of the article's words any file may repeat (a sentence or less).
+MAX_QUOTED_WORDS = 30
+_WORD = re.compile(r"[a-z0-9]+")
+_TEXT_SUFFIXES = {".py", ".ipynb", ".md", ".csv", ".json", ".txt", ".yml", ".yaml", ".html"}
+
+
+def _words(text: str) -> list[str]:
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = text.replace("\\u2019", "'").replace("\\u201c", '"').replace("\\u201d", '"')
+    return _WORD.findall(text)
+
+
+def _verbatim_runs(article: list[str], other: list[str], k: int = 8) -> list[tuple[int, int]]:
+    """Return ``(start in other, length)`` of each maximal run of >= k article words."""
+    index: dict[tuple[str, ...], list[int]] = {}
+    for i in range(len(article) - k + 1):
+        index.setdefault(tuple(article[i : i + k]), []).append(i)
+    runs, j = [], 0
+    while j <= len(other) - k:
+        best = 0
+        for i in index.get(tuple(other[j : j + k]), []):
+            n = k
+            while j + n < len(other) and i + n < len(article) and other[j + n] == article[i + n]:
+                n += 1
+            best = max(best, n)
+        if best:
+            runs.append((j, best))
+        j += best or 1
+    return runs
+
+
+def test_verbatim_runs_finds_the_longest_copy() -> None:
+    article = _words("one two three four five six seven eight nine ten eleven")
+    other = _words("So: two three four five six seven eight nine ten, said he; one two.")
+    assert _verbatim_runs(article, other) == [(1, 9)]
+    assert _verbatim_runs(article, _words("one two three")) == []
+
+
+@needs_article
 def test_article_is_only_quoted_in_short_pieces() -> None:
-    tool = ROOT.parent / "shared" / "tools" / "article_reuse.py"
-    if not tool.is_file():  # CI lays shared/ beside the clone
-        tool = Path("/work/shared/tools/article_reuse.py")
-    assert tool.is_file(), "shared/tools/article_reuse.py not found beside the repository"
-    done = subprocess.run(
-        [sys.executable, str(tool), str(ROOT)], capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    article = _words(article_text())
+    long_runs = []
+    for path in _tracked("*"):
+        if path.suffix.lower() not in _TEXT_SUFFIXES or not path.is_file():
+            continue
+        other = _words(path.read_text(encoding="utf-8", errors="replace"))
+        for start, n in _verbatim_runs(article, other):
+            if n > MAX_QUOTED_WORDS:
+                snippet = " ".join(other[start : start + 12])
+                long_runs.append(f"{path.relative_to(ROOT)}: {n} words: {snippet!r} ...")
+    assert not long_runs, "Long verbatim runs of the article:\n" + "\n".join(long_runs)
+
+
+#: Places outside the repository that a file must not name (a learner's clone has none).
+_OUTSIDE = ("../" + "shared", "/" + "work/")
+
+
+def test_no_file_names_a_path_outside_the_repository() -> None:
+    found = []
+    for path in _tracked("*"):
+        if not path.is_file() or path.suffix.lower() in {".png", ".zip", ".db"}:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found += [f"{path.relative_to(ROOT)}: {o}" for o in _OUTSIDE if o in text]
+    assert not found, "Files naming paths outside the repository:\n" + "\n".join(found)

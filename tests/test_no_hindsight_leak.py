@@ -36,10 +36,9 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import MODULES, NOTEBOOKS, ROOT, SOURCE
+from conftest import MODULES, NOTEBOOKS, ROOT, SOURCE, ExecutedNotebooks
 
 from postparis.data import INFORMATION_CUTOFF, read_dataset
-from postparis.instructor.notebooks import execute_notebook
 
 FIRST_HINDSIGHT_MODULE = "05"
 EARLIER_MODULES = [m for m in MODULES if m[:2] < FIRST_HINDSIGHT_MODULE]
@@ -278,10 +277,10 @@ def _output_text(output: dict) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("module", EARLIER_MODULES)
-def test_earlier_answer_keys_show_nothing_after_2015(module: str, tmp_path: Path) -> None:
-    copy = tmp_path / f"{module}.ipynb"
-    copy.write_text((SOURCE / module / f"{module}.ipynb").read_text(encoding="utf-8"))
-    nb = execute_notebook(copy)
+def test_earlier_answer_keys_show_nothing_after_2015(
+    module: str, executed: ExecutedNotebooks
+) -> None:
+    nb = executed.answer_key(module)
     findings = []
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):

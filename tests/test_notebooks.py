@@ -9,18 +9,14 @@ For each module id in assignments/source/:
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import nbformat
 import pytest
-from conftest import MODULES, NOTEBOOKS, SOURCE
+from conftest import MODULES, NOTEBOOKS, SOURCE, ExecutedNotebooks
 
 from postparis.instructor.build import render_student_notebook
 from postparis.instructor.course import CourseWorkspace
 from postparis.instructor.notebooks import (
     cell_role,
-    execute_notebook,
     notebook_errors,
     unexpected_errors,
 )
@@ -36,12 +32,9 @@ def test_course_has_modules_in_teaching_order() -> None:
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_student_notebook_runs_headless(module: str, tmp_path: Path) -> None:
-    # A copy in a folder of its own: the notebook must find its data from anywhere.
-    copy = tmp_path / "elsewhere" / f"{module}.ipynb"
-    copy.parent.mkdir()
-    shutil.copy2(NOTEBOOKS / f"{module}.ipynb", copy)
-    nb = execute_notebook(copy)
+def test_student_notebook_runs_headless(module: str, executed: ExecutedNotebooks) -> None:
+    # Executed from a copy in a folder of its own: it must find its data from anywhere.
+    nb = executed.student(module)
     unexpected = unexpected_errors(nb)
     assert not unexpected, "Errors an unanswered exercise does not explain:\n" + "\n".join(
         map(str, unexpected)
@@ -58,11 +51,8 @@ def test_student_notebook_runs_headless(module: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_answer_key_runs_without_error(module: str, tmp_path: Path) -> None:
-    copy = tmp_path / f"{module}.ipynb"
-    shutil.copy2(SOURCE / module / f"{module}.ipynb", copy)
-    nb = execute_notebook(copy)
-    errors = notebook_errors(nb)
+def test_answer_key_runs_without_error(module: str, executed: ExecutedNotebooks) -> None:
+    errors = notebook_errors(executed.answer_key(module))
     assert not errors, "The answer key raised:\n" + "\n".join(map(str, errors))
 
 

@@ -600,32 +600,3 @@ def test_print_grading_time_ratio(runs: dict[str, GradingRun]) -> None:
     assert statistics.median(boxed.good_seconds) <= (
         1.2 * statistics.median(control.good_seconds) + slack
     )
-
-
-OFFLINE_FIRST = 2_100_910_000
-
-
-@pytest.mark.slow
-def test_sandbox_without_network_grades_through_nbgrader(
-    installed: Installed,
-    template: Course,
-    tmp_path_factory: pytest.TempPathFactory,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # `install --no-network`: kernels get a network namespace and talk to nbgrader over
-    # Unix sockets, which `enable` configures. Interrupts must still arrive.
-    prefix = tmp_path_factory.mktemp("offline-prefix")
-    course = make_course(template, {"h5-sleeper": "sleeper"})
-    try:
-        state_dir = course.base / "state"  # not under /tmp, which the sandbox replaces
-        settings = {"uid_first": OFFLINE_FIRST, "uid_count": 8, "state_dir": str(state_dir)}
-        sandbox.install(prefix, settings={**settings, "network": False})
-        monkeypatch.setenv("JUPYTER_PATH", str(prefix / "share" / "jupyter"))
-        sandbox.enable(course.root)
-        done = course.autograde("*")
-        assert done.returncode == 0, done.stderr[-3000:]
-        scores = {student: course.scores(student) for student in (*GOOD, "h5-sleeper")}
-        assert scores == dict.fromkeys(scores, FULL_MARKS)
-        assert sandbox.wait_until_reaped(OFFLINE_FIRST, 8) == []
-    finally:
-        shutil.rmtree(course.base, ignore_errors=True)

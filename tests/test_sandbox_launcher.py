@@ -26,7 +26,6 @@ from pathlib import Path
 
 import pytest
 from jupyter_client.manager import KernelManager
-from jupyter_core.paths import jupyter_runtime_dir
 
 from postparis.instructor import sandbox
 from postparis.instructor import sandbox_launcher as launcher
@@ -46,7 +45,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     prefix = tmp_path_factory.mktemp("launcher-prefix")
     state_dir = tmp_path_factory.mktemp("launcher-state")
     settings = {"uid_first": UID_FIRST, "uid_count": UID_COUNT, "state_dir": str(state_dir)}
-    sandbox.install(prefix, settings={**settings, **LIMITS})
+    # check() is tested on its own below; the fixture stays quick for the fast tier
+    sandbox.install(prefix, settings={**settings, **LIMITS}, verify=False)
     saved = os.environ.get("JUPYTER_PATH")
     os.environ["JUPYTER_PATH"] = str(prefix / "share" / "jupyter")
     try:
@@ -75,11 +75,12 @@ def outside_tmp() -> Iterator[Path]:
 class Kernel:
     """A kernel started from a kernelspec, with a helper to run code and read stdout."""
 
-    def __init__(self, name: str, cwd: Path, ipc: Path | None = None) -> None:
+    def __init__(self, name: str, cwd: Path) -> None:
         self.manager = KernelManager(kernel_name=name)
-        if ipc:  # Unix sockets named after this path (the no-network sandbox)
-            self.manager.transport = "ipc"
-            self.manager.ip = str(ipc)
+        # Unix sockets, as `sandbox enable` configures: the launcher refuses TCP.
+        self.sockets = Path(tempfile.mkdtemp(prefix="kernel-"))
+        self.manager.transport = "ipc"
+        self.manager.ip = str(self.sockets / "k")
         self.manager.start_kernel(cwd=str(cwd))
         self.client = self.manager.client()
         self.client.start_channels()
@@ -100,9 +101,14 @@ class Kernel:
         text = self.run(sandbox.PROBE_CODE)
         return json.loads(text.split(sandbox.PROBE_MARK, 1)[1].splitlines()[0])
 
+    def socket_path(self, channel: str) -> str:
+        """Return where the grader reaches one of the kernel's sockets (``iopub``...)."""
+        return f"{self.manager.ip}-{getattr(self.manager, channel + '_port')}"
+
     def stop(self) -> None:
         self.client.stop_channels()
         self.manager.shutdown_kernel()
+        shutil.rmtree(self.sockets, ignore_errors=True)
 
 
 # -- identity, limits, exec ----------------------------------------------------------------------
@@ -124,6 +130,9 @@ def test_check_reports_a_confined_kernel(installed: Path) -> None:
     assert report["writes_tmp"] is True  # its private /tmp
     assert report["writes_root"] is False
     assert report["visible_pids"] <= 5  # /proc shows the sandbox only its own processes
+    assert report["interfaces"] == ["lo"]  # a network namespace of its own
+    assert report["reaches_host_port"] is False
+    assert report["sees"] == []  # no home, /run, /var, /srv, git history of the checkout
     assert report["leftover"] == []
 
 
@@ -178,35 +187,12 @@ def test_course_is_hidden_even_when_world_readable(installed: Path, outside_tmp:
     assert "CWD /tmp/ps1" in seen
 
 
-OFFLINE_FIRST = 2_100_700_000
-
-
 @pytest.mark.slow
-def test_no_network_sandbox(
-    installed: Path,
-    outside_tmp: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    prefix = tmp_path_factory.mktemp("offline-prefix")
-    with pytest.raises(sandbox.SandboxSetupError, match="which the sandbox replaces"):
-        sandbox.install(prefix, settings={"network": False, "state_dir": str(prefix / "s")})
-    state_dir = outside_tmp / "state"  # its sockets' folder must stay visible in the sandbox
-    settings = {"uid_first": OFFLINE_FIRST, "uid_count": 8, "state_dir": str(state_dir)}
-    sandbox.install(prefix, settings={**settings, "network": False})
-    monkeypatch.setenv("JUPYTER_PATH", str(prefix / "share" / "jupyter"))
-    course = outside_tmp / "course"
-    course.mkdir()
-    (course / "nbgrader_config.py").write_text(COURSE_CONFIG)
-    sandbox.enable(course)
-    manager_config = _nbgrader_config(course)["KernelManager"]
-    assert manager_config["transport"] == "ipc"
-    assert manager_config["ip"] == os.path.join(jupyter_runtime_dir(), f"sandbox-{os.getpid()}")
-
+def test_no_network_by_default(installed: Path, outside_tmp: Path) -> None:
     with socket.create_server(("127.0.0.1", 0)) as server:  # a service of the host
         port = server.getsockname()[1]
-        kernel = Kernel(sandbox.KERNEL_NAME, outside_tmp, ipc=tmp_path / "kernel")
+        kernel = Kernel(sandbox.KERNEL_NAME, outside_tmp)
+        sockets = Path(os.path.realpath(kernel.socket_path("shell"))).parent
         try:
             seen = kernel.run(
                 textwrap.dedent(f"""
@@ -218,17 +204,30 @@ def test_no_network_sandbox(
                     print("NET refused", type(error).__name__)
                 with socket.create_server(("127.0.0.1", 0)) as own:  # its own loopback works
                     print("LOOPBACK", own.getsockname()[0])
+                print("TCP", {f":{port:04X} "!r} in open("/proc/net/tcp").read())
                 """)
             )
-            uid = kernel.probe()["uid"]
         finally:
             kernel.stop()
     assert "NET refused" in seen
     assert "LOOPBACK 127.0.0.1" in seen
-    assert OFFLINE_FIRST <= uid < OFFLINE_FIRST + 8
-    assert sandbox.wait_until_reaped(OFFLINE_FIRST, 8) == []
-    sockets = Path(f"{state_dir}-ipc")
-    assert list(sockets.iterdir()) == []  # the per-kernel socket folder is cleaned up
+    assert "TCP False" in seen  # the host's sockets are not even listed
+    assert sandbox.wait_until_reaped(UID_FIRST, UID_COUNT) == []
+    assert not sockets.exists()  # the per-kernel socket folder is cleaned up
+
+
+@pytest.mark.slow
+def test_the_launcher_refuses_tcp(installed: Path, tmp_path: Path) -> None:
+    manager = KernelManager(kernel_name=sandbox.KERNEL_NAME)  # TCP: jupyter_client's default
+    manager.start_kernel(cwd=str(tmp_path))
+    try:
+        deadline = time.monotonic() + 30
+        while manager.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not manager.is_alive()
+    finally:
+        manager.shutdown_kernel(now=True)
+        manager.cleanup_resources()
 
 
 # -- parallel grading: uids never collide -----------------------------------------------------
@@ -302,7 +301,8 @@ GRADER = """
 import sys, time
 from jupyter_client.manager import KernelManager
 from jupyter_core.paths import jupyter_runtime_dir
-manager = KernelManager(kernel_name={name!r})
+manager = KernelManager(kernel_name={name!r}, transport="ipc")
+manager.ip = {cwd!r} + "/kernel"
 manager.start_kernel(cwd={cwd!r})
 client = manager.client()
 client.start_channels()
@@ -414,6 +414,7 @@ def test_enable_forces_the_kernel_through_load_subconfig(installed: Path, tmp_pa
         "kernel_name": sandbox.KERNEL_NAME,
         "raise_on_iopub_timeout": False,
     }
+    assert config["KernelManager"]["transport"] == "ipc"  # no TCP port for other kernels
     assert config["Exchange"] == {"root": "/x"}  # other local settings are kept
     assert course.stat().st_mode & 0o777 == 0o750  # no rights left for "others"
     assert sandbox.is_enabled(course)
@@ -473,7 +474,9 @@ from jupyter_client.manager import KernelManager
 from jupyter_core.paths import jupyter_runtime_dir
 from postparis.instructor import sandbox
 
-manager = KernelManager(kernel_name=sandbox.KERNEL_NAME)
+manager = KernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc")
+os.makedirs(jupyter_runtime_dir(), exist_ok=True)
+manager.ip = os.path.join(jupyter_runtime_dir(), "sandbox")
 manager.start_kernel(cwd=os.environ["WORK"])
 client = manager.client()
 client.start_channels()

@@ -18,12 +18,14 @@ What one launch does, in order:
 3. forks a root *watcher* that waits (``pidfd``) for the kernel or its parent to end,
    then kills every process of the sandbox uid, waits until none is left and only then
    gives the uid back;
-4. enters private mount and IPC namespaces (and a network namespace without network,
-   if so configured), turns the whole file system read-only, mounts a size-limited tmpfs
-   as ``/tmp`` (the sandbox's only writable place: home, temporary files and a copy of
-   the grading folder), a small tmpfs as ``/dev/shm``, masks the course root and a few
-   private folders with empty read-only mounts, and a ``/proc`` that shows the sandbox
-   only its own processes;
+4. enters private mount and IPC namespaces and (unless the network is turned on) a
+   network namespace with only its own loopback, and builds a new root that holds only
+   the system folders, the exposed folders (the kernel's interpreter, environment,
+   package and data), all read-only; a size-limited tmpfs as ``/tmp`` (the sandbox's
+   only writable place: home, temporary files and a copy of the grading folder); a
+   minimal ``/dev``; a ``/proc`` that shows the sandbox only its own processes; and its
+   own socket folder. It pivots into that root: the course, the repository, other
+   students' work, homes, ``/run`` and ``/var`` do not exist inside;
 5. sets resource limits (CPU seconds, address space, processes, file size, open files,
    no core dumps), a clean environment, and ``exec``s ``setpriv`` (util-linux), which
    switches to the sandbox uid with no groups, no capabilities and ``no_new_privs``
@@ -71,9 +73,15 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "tmp_bytes": 512 * 2**20,
     "tmp_inodes": 32768,
     "shm_bytes": 64 * 2**20,
-    "network": True,
+    # False: the kernel gets a network namespace of its own (only its own loopback).
+    "network": False,
+    # The kernel's new root holds only these system folders (read-only) ...
+    "system_paths": ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"],
+    # ... and these (read-only): the kernel's interpreter, environment, package and data.
+    "expose": [],
+    # Folders masked even inside what is visible (nbgrader's default exchange).
+    "hide_paths": ["/usr/local/share/nbgrader"],
     "hide_course": True,
-    "hide_paths": ["/root", "/var/tmp"],
     "copy_exclude": ["*.ipynb", ".ipynb_checkpoints"],
     "env": {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
     "pass_env": [
@@ -88,6 +96,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "PYDEVD_DISABLE_FILE_VALIDATION",
     ],
 }
+
+#: Device nodes the kernel's private ``/dev`` carries (bound from the host's).
+DEVICES = ("null", "zero", "full", "random", "urandom", "tty")
 
 # Linux constants (x86_64 and aarch64 share them).
 CLONE_NEWNS = 0x00020000
@@ -106,6 +117,11 @@ SYS_MOUNT_SETATTR = 442
 AT_FDCWD = -100
 AT_RECURSIVE = 0x8000
 MOUNT_ATTR_RDONLY = 0x1
+MOUNT_ATTR_NOSUID = 0x2
+MOUNT_ATTR_NODEV = 0x4
+MNT_DETACH = 2
+#: pivot_root(2) has no libc wrapper; its number differs between architectures.
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
 SIOCGIFFLAGS = 0x8913
 SIOCSIFFLAGS = 0x8914
 IFF_UP = 0x1
@@ -508,6 +524,7 @@ def _libc() -> ctypes.CDLL:
         _LIBC = ctypes.CDLL(None, use_errno=True)
         _LIBC.mount.argtypes = [ctypes.c_char_p] * 3 + [ctypes.c_ulong, ctypes.c_char_p]
         _LIBC.unshare.argtypes = [ctypes.c_int]
+        _LIBC.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
     return _LIBC
 
 
@@ -543,22 +560,86 @@ class _MountAttr(ctypes.Structure):
     )
 
 
-def make_tree_readonly(path: str = "/") -> None:
-    """Make every mount at or below ``path`` read-only, in one call (Linux 5.12+)."""
-    attr = _MountAttr(MOUNT_ATTR_RDONLY, 0, 0, 0)
+def set_mount_attrs(path: str, attrs: int, recursive: bool = True) -> None:
+    """Set mount attributes (read-only, nosuid, nodev) on the mount at ``path`` (Linux 5.12+)."""
+    attr = _MountAttr(attrs, 0, 0, 0)
     libc = _libc()
     result = libc.syscall(
         ctypes.c_long(SYS_MOUNT_SETATTR),
         ctypes.c_int(AT_FDCWD),
         ctypes.c_char_p(os.fsencode(path)),
-        ctypes.c_uint(AT_RECURSIVE),
+        ctypes.c_uint(AT_RECURSIVE if recursive else 0),
         ctypes.byref(attr),
         ctypes.c_size_t(ctypes.sizeof(attr)),
     )
     if result != 0:
         code = ctypes.get_errno()
         hint = " (Linux 5.12 or later is needed)" if code == 38 else ""
-        raise SandboxError(f"cannot make the file system read-only: {os.strerror(code)}{hint}")
+        raise SandboxError(f"cannot make {path} read-only: {os.strerror(code)}{hint}")
+
+
+def make_tree_readonly(path: str = "/") -> None:
+    """Make every mount at or below ``path`` read-only, in one call (Linux 5.12+)."""
+    set_mount_attrs(path, MOUNT_ATTR_RDONLY)
+
+
+def bind(source: str, target: str, readonly: bool = True) -> None:
+    """Bind ``source`` (and the mounts below it) at ``target``, creating ``target``.
+
+    Read-only binds are also ``nosuid`` and ``nodev``. Folders created on the way belong
+    to root (mode 755), so the sandbox uid can pass through them but change nothing.
+    """
+    if os.path.isdir(source):
+        os.makedirs(target, mode=0o755, exist_ok=True)
+    else:
+        os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
+        if not os.path.exists(target):
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644))
+    mount(source, target, None, MS_BIND | MS_REC)
+    if readonly:
+        set_mount_attrs(target, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
+
+
+def pivot_into(new_root: str) -> None:
+    """Make ``new_root`` the root of this mount namespace and drop the old root."""
+    os.chdir(new_root)
+    number = SYS_PIVOT_ROOT.get(os.uname().machine)
+    if number is None:  # an architecture without a known number: move and chroot
+        mount(new_root, "/", None, MS_MOVE)
+        os.chroot(".")
+    else:
+        _check(_libc().syscall(ctypes.c_long(number), b".", b"."), "pivot_root")
+        _check(_libc().umount2(b".", MNT_DETACH), "unmount the old root")
+    os.chdir("/")
+
+
+def preflight(state_dir: str) -> None:  # state_dir: a fresh folder, removed afterwards
+    """Try, in a throw-away child, the namespaces and mounts every launch needs.
+
+    Raises
+    ------
+    SandboxError
+        With the first step the machine refused (e.g. inside an unprivileged container).
+    """
+
+    def attempt() -> bytes:
+        unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET)
+        mount(None, "/", None, MS_REC | MS_PRIVATE)
+        loopback_up()
+        root = os.path.join(state_dir, "root")
+        os.makedirs(root, mode=0o700, exist_ok=True)
+        mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
+        bind("/usr", root + "/usr")
+        set_mount_attrs(root, MOUNT_ATTR_RDONLY, recursive=False)
+        return b""
+
+    os.makedirs(state_dir, mode=0o700, exist_ok=True)
+    try:
+        run_as(Caller(0, 0, ()), attempt)
+    except SandboxError as error:
+        raise SandboxError(f"this machine cannot build the sandbox: {error}") from None
+    finally:
+        shutil.rmtree(state_dir, ignore_errors=True)
 
 
 def loopback_up() -> None:
@@ -644,6 +725,31 @@ class Layout(NamedTuple):
     connection_file: str
 
 
+def exposed_paths(config: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return ``(host folder, path inside)`` for every folder the kernel sees of the host.
+
+    Each entry of ``expose`` appears at its own path and, when a symbolic link leads to
+    it, at its real path too, so the interpreter's links resolve inside the sandbox.
+    """
+    pairs: list[tuple[str, str]] = []
+    for path in config["expose"]:
+        if not os.path.isabs(path) or not os.path.exists(path):
+            continue
+        real = os.path.realpath(path)
+        for inside in dict.fromkeys((real, os.path.abspath(path))):
+            if (real, inside) not in pairs:
+                pairs.append((real, inside))
+    return pairs
+
+
+def _free_name(wanted: str, taken: list[str]) -> str:
+    """Return ``wanted``, or a variant no exposed path lies under."""
+    name = wanted
+    while any(_inside(path, name) or _inside(name, path) for path in taken):
+        name += "_"
+    return name
+
+
 def build_sandbox(
     config: dict[str, Any],
     caller: Caller,
@@ -652,7 +758,14 @@ def build_sandbox(
     connection: dict[str, Any],
     name: str,
 ) -> Layout:
-    """Enter the private namespaces and build the sandbox's file system.
+    """Enter the private namespaces and build the sandbox's own root, then pivot into it.
+
+    The new root holds only: the system folders (read-only), the exposed folders
+    (read-only: the kernel's interpreter, environment, package and data), a private
+    ``/tmp`` (its only writable place, with a copy of the grading folder), a minimal
+    ``/dev``, a ``/proc`` showing only its own processes and, with the IPC transport, its
+    own socket folder. Nothing else of the host (the course, the repository and its
+    ``.git``, other students, homes, ``/run``, ``/var``) exists inside.
 
     Parameters
     ----------
@@ -672,49 +785,75 @@ def build_sandbox(
     flags = CLONE_NEWNS | CLONE_NEWIPC | (0 if config["network"] else CLONE_NEWNET)
     unshare(flags)
     mount(None, "/", None, MS_REC | MS_PRIVATE)
-    make_tree_readonly("/")
     if not config["network"]:
         loopback_up()
-        ipc_dir = connection.get("_postparis_ipc_dir")
-        if ipc_dir:
-            mount(ipc_dir, ipc_dir, None, MS_BIND)
-            mount(None, ipc_dir, None, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
-    staging = os.path.join(config["state_dir"], "staging")
+    root = os.path.join(config["state_dir"], "root")
+    mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,nr_inodes=8192,mode=0755")
+    for path in config["system_paths"]:
+        if os.path.islink(path):
+            os.symlink(os.readlink(path), root + path)
+        elif os.path.isdir(path):
+            bind(path, root + path)
+
+    exposed = exposed_paths(config)
+    inside_tmp = [inside for _, inside in exposed if _inside(inside, "/tmp")]
+    tmp = root + "/tmp"
+    os.mkdir(tmp)
     size = f"size={int(config['tmp_bytes'])},nr_inodes={int(config['tmp_inodes'])},mode=1777"
-    mount("tmpfs", staging, "tmpfs", MS_NOSUID | MS_NODEV, size)
-    home = "/tmp/home"
-    workdir = "/tmp/" + (os.path.basename(cwd.rstrip("/")) or "work")
+    mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, size)
+    home = _free_name("/tmp/home", inside_tmp)
+    workdir = _free_name("/tmp/" + (os.path.basename(cwd.rstrip("/")) or "work"), inside_tmp)
     runtime = home + "/.local/share/jupyter/runtime"
     for folder, mode in ((home, 0o700), (runtime, 0o700), (workdir, 0o755)):
-        _mkdir_for(staging + folder[len("/tmp") :], uid, uid, mode)
+        _mkdir_for(root + folder, uid, uid, mode)
     for folder in (home + "/.local", home + "/.local/share", home + "/.local/share/jupyter"):
-        os.chown(staging + folder[len("/tmp") :], uid, uid)
-    copy_folder(caller, cwd, staging + workdir[len("/tmp") :], uid, list(config["copy_exclude"]))
+        os.chown(root + folder, uid, uid)
+    copy_folder(caller, cwd, root + workdir, uid, list(config["copy_exclude"]))
     connection_file = f"{runtime}/{name}"
-    staged = staging + connection_file[len("/tmp") :]
     payload = {k: v for k, v in connection.items() if not k.startswith("_postparis")}
-    fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o400)
+    fd = os.open(
+        root + connection_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o400
+    )
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(payload, handle)
-    os.chown(staged, uid, uid)
-    mount(staging, "/tmp", None, MS_MOVE)
+    os.chown(root + connection_file, uid, uid)
 
-    if os.path.isdir("/dev/shm"):
-        shm = f"size={int(config['shm_bytes'])},nr_inodes=4096,mode=1777"
-        mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm)
-    argv0 = config["kernel_argv"][0]
-    kernel_files = {os.path.abspath(argv0), os.path.realpath(argv0)}
+    dev = root + "/dev"
+    os.mkdir(dev)
+    mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,nr_inodes=64,mode=0755")
+    for node in DEVICES:
+        if os.path.exists("/dev/" + node):
+            bind("/dev/" + node, f"{dev}/{node}", readonly=False)
+    for link, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):  # fmt: skip
+        os.symlink(target, f"{dev}/{link}")
+    os.mkdir(dev + "/shm")
+    shm = f"size={int(config['shm_bytes'])},nr_inodes=4096,mode=1777"
+    mount("tmpfs", dev + "/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm)
+    set_mount_attrs(dev, MOUNT_ATTR_RDONLY, recursive=False)
+    os.mkdir(root + "/proc")
+    mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
+
+    for real, inside in exposed:
+        bind(real, root + inside)
+    ipc_dir = connection.get("_postparis_ipc_dir")
+    if ipc_dir:
+        bind(ipc_dir, root + ipc_dir, readonly=False)
+        mount(None, root + ipc_dir, None, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    # Whatever an exposed folder might still hold of the course stays masked.
     hidden = list(config["hide_paths"])
     if config["hide_course"]:
         course = find_course_root(cwd)
         if course:
             hidden.append(course)
+    hidden += [os.path.join(inside, ".git") for _, inside in exposed]
     for path in hidden:
-        needed = any(_inside(file, path) for file in kernel_files)
-        if os.path.isdir(path) and not _inside(path, "/tmp") and not needed:
-            hide(path)
-    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
+        # A folder that holds an exposed one is only the way to it (skeleton folders).
+        if os.path.isdir(root + path) and not any(_inside(i, path) for _, i in exposed):
+            hide(root + path)
+    set_mount_attrs(root, MOUNT_ATTR_RDONLY, recursive=False)
+    pivot_into(root)
     return Layout(home, workdir, connection_file)
 
 
@@ -743,20 +882,8 @@ def parse_connection(raw: bytes, path: str) -> dict[str, Any]:
 
 
 def ipc_base(config: dict[str, Any]) -> str:
-    """Return the folder of the per-kernel socket folders (IPC transport, no network).
-
-    Raises
-    ------
-    SandboxError
-        If the sandbox would not see it: under ``/tmp`` (replaced) or a hidden path.
-    """
-    base = config["state_dir"].rstrip("/") + "-ipc"
-    for covered in ("/tmp", *config["hide_paths"]):
-        if _inside(base, covered):
-            raise SandboxError(
-                f"{base} is under {covered}, which the sandbox replaces: choose another state_dir"
-            )
-    return base
+    """Return the folder of the per-kernel socket folders (the IPC transport)."""
+    return config["state_dir"].rstrip("/") + "-ipc"
 
 
 def prepare_ipc(
@@ -874,21 +1001,21 @@ def launch(argv: list[str], config_path: str) -> None:
     setpriv = _tool("setpriv", "util-linux")
     cwd = os.getcwd()
     info = parse_connection(read_as(caller, connection_path), connection_path)
-    if not config["network"] and info["transport"] != "ipc":
+    if info["transport"] != "ipc":
         raise SandboxError(
-            "the sandbox has no network, so the kernel needs the IPC transport: "
-            "set c.KernelManager.transport = 'ipc' (`postparis-instructor sandbox enable` does)"
+            "a sandboxed kernel talks over Unix sockets only (no TCP port another kernel "
+            "could reach): set c.KernelManager.transport = 'ipc' "
+            "(`postparis-instructor sandbox enable` does)"
         )
     state_dir = config["state_dir"]
-    os.makedirs(os.path.join(state_dir, "staging"), mode=0o700, exist_ok=True)
+    os.makedirs(os.path.join(state_dir, "root"), mode=0o700, exist_ok=True)
     os.chmod(state_dir, 0o700)
     check_root_owned(state_dir)
     lease = allocate_uid(
         int(config["uid_first"]), int(config["uid_count"]), os.path.join(state_dir, "uids")
     )
     cleanup = []
-    if info["transport"] == "ipc" and not config["network"]:
-        cleanup.append(prepare_ipc(config, caller, lease.uid, info, parent))
+    cleanup.append(prepare_ipc(config, caller, lease.uid, info, parent))
     start_watcher(lease, os.getpid(), parent, cleanup)
     lease.release()  # the watcher holds the lock from now on
     name = os.path.basename(connection_path)
@@ -900,7 +1027,7 @@ def launch(argv: list[str], config_path: str) -> None:
     ]
     env = kernel_environment(config, environ, layout)
     os.chdir(layout.workdir)
-    os.umask(0o007 if info["transport"] == "ipc" else 0o077)
+    os.umask(0o007)  # the caller's group reaches the kernel's sockets
     apply_limits(config)
     detach_terminals()
     uid = str(lease.uid)
