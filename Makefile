@@ -18,7 +18,7 @@ export PATH := $(BIN):$(PATH)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-dev lab test test-fast test-python lint format notebooks check-notebooks lock check-platforms bench classroom classroom-down clean
+.PHONY: help setup setup-instructor setup-dev lab test test-fast test-python lint format notebooks check-notebooks lock check-platforms bench classroom classroom-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -28,13 +28,20 @@ help: ## List the targets
 $(VENV)/.runtime: requirements.txt pyproject.toml course.py
 	$(PYTHON) course.py setup
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+# The instructor's tools are their own distribution (instructor/): learners never get them.
+$(VENV)/.instructor: $(VENV)/.runtime instructor/pyproject.toml
+	$(BIN)/python -m pip install --quiet --no-deps -e instructor
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.instructor requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.runtime ## Create .venv from the lock (learners' environment)
 
-setup-dev: $(VENV)/.dev ## Add the test and lint tools
+setup-instructor: $(VENV)/.instructor ## Add the instructor's tools (notebooks, grading, sandbox, bench)
+
+setup-dev: $(VENV)/.dev ## Add the instructor's tools and the test and lint tools
 
 lab: setup ## Set up and open the course in JupyterLab at the start notebook
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00-start-here.ipynb
@@ -53,22 +60,22 @@ test-python: ## PY=python3.13: the lock, the fast tier and every student noteboo
 	rm -rf $(PY_ENV)
 	$(PY) -m venv $(PY_ENV)
 	$(PY_ENV)/bin/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
-	$(PY_ENV)/bin/python -m pip install --quiet --no-deps -e .
+	$(PY_ENV)/bin/python -m pip install --quiet --no-deps -e . -e instructor
 	PATH=$(PY_ENV)/bin:$$PATH $(PY_ENV)/bin/python -m pytest -q -p no:cacheprovider -m "not slow and not browser"
 	PATH=$(PY_ENV)/bin:$$PATH $(PY_ENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_notebooks.py -k student_notebook_runs_headless
 
 lint: setup-dev ## Check code and notebooks with ruff
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff format --check src instructor/src tests
 
 format: setup-dev ## Format code with ruff
 	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff format src instructor/src tests
 
-notebooks: setup ## Regenerate notebooks/ from the answer key in assignments/source
+notebooks: setup-instructor ## Regenerate notebooks/ from the answer key in assignments/source
 	$(BIN)/postparis-instructor build-notebooks
 
-check-notebooks: setup ## Fail if notebooks/ is out of date with the answer key
+check-notebooks: setup-instructor ## Fail if notebooks/ is out of date with the answer key
 	$(BIN)/postparis-instructor build-notebooks --check
 
 # One universal lock for Linux, macOS and Windows and every supported Python: packages

@@ -36,7 +36,7 @@ c.LimitOutput.max_traceback = 40
 # test's traceback would quote (that preprocessor must come before ClearHiddenTests).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "postparis.instructor.feedback.ClearHiddenTestTracebacks",
+    "postparis_instructor.feedback.ClearHiddenTestTracebacks",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -31,8 +31,8 @@ from pathlib import Path
 import pytest
 from nbformat import NotebookNode
 
-from postparis.instructor.course import CourseWorkspace, module_ids
-from postparis.instructor.notebooks import execute_notebook
+from postparis_instructor.course import CourseWorkspace, module_ids
+from postparis_instructor.notebooks import execute_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "assignments" / "source"

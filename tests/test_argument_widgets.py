@@ -4,28 +4,12 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as widgets
-import pytest
-
 from postparis.argument.widgets import (
-    WIDGETS,
     argument_map_explorer,
     render_stance_strip,
     stance_coder,
 )
 from postparis.data import load_article_paragraphs
-
-
-@pytest.mark.parametrize("factory", WIDGETS, ids=lambda f: f.__name__)
-def test_every_registered_widget_updates_its_output_when_its_control_moves(factory) -> None:
-    container, control, output = factory()
-    assert isinstance(container, widgets.Box)
-    assert control.description, "every control has a visible label"
-    values = [o[1] if isinstance(o, tuple) else o for o in control.options]
-    new = next(v for v in values if v != control.value)
-    before = output.value
-    control.value = new
-    assert output.value != before
 
 
 def test_explorer_shows_paragraphs_then_speakers() -> None:

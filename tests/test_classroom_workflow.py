@@ -18,8 +18,8 @@ import nbformat
 import pytest
 from conftest import MODULES
 
-from postparis.instructor.course import CourseWorkspace, nbgrader_environment
-from postparis.instructor.notebooks import cell_role
+from postparis_instructor.course import CourseWorkspace, nbgrader_environment
+from postparis_instructor.notebooks import cell_role
 
 pytestmark = pytest.mark.slow
 

@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-import pytest
 
 from postparis.data import load_new_start
-from postparis.dialogue.widgets import WIDGETS, new_start_explorer, repeated_game_simulator
-
-
-def _controls(container: widgets.Widget) -> list[widgets.Widget]:
-    found, stack = [], [container]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, widgets.ValueWidget) and not isinstance(item, widgets.HTML):
-            found.append(item)
-        stack.extend(getattr(item, "children", ()))
-    return found
+from postparis.dialogue.widgets import new_start_explorer, repeated_game_simulator
+from postparis_instructor.widget_catalogue import controls as _controls
 
 
 def _by_description(container: widgets.Widget, description: str) -> widgets.Widget:
@@ -24,32 +14,6 @@ def _by_description(container: widgets.Widget, description: str) -> widgets.Widg
         if control.description == description:
             return control
     raise AssertionError(f"no control described {description!r}")
-
-
-def _next_value(control: widgets.Widget) -> object:
-    options = getattr(control, "options", None)
-    if options:
-        values = [o[1] if isinstance(o, tuple) else o for o in options]
-        return values[(values.index(control.value) + 1) % len(values)]
-    return round(control.value + control.step, 6)
-
-
-@pytest.mark.parametrize("factory", WIDGETS, ids=lambda f: f.__name__)
-def test_every_widget_updates_its_output_when_its_control_moves(factory) -> None:
-    container, control, output = factory()
-    assert isinstance(container, widgets.Box)
-    before = output.value
-    control.value = _next_value(control)
-    assert output.value != before
-
-
-@pytest.mark.parametrize("factory", WIDGETS, ids=lambda f: f.__name__)
-def test_every_control_has_a_visible_label_and_every_chart_alt_text(factory) -> None:
-    container, _, output = factory()
-    for control in _controls(container):
-        assert control.description.strip(), f"{type(control).__name__} has no label"
-    assert 'alt="' in output.value
-    assert "<figcaption>" in output.value
 
 
 def test_new_start_explorer_shows_parties_limits_and_margins() -> None:

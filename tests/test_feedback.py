@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from postparis.instructor.feedback import ClearHiddenTestTracebacks
+from postparis_instructor.feedback import ClearHiddenTestTracebacks
 
 HIDDEN_CELL = '''"""Checks x."""
 assert x == 1
@@ -39,6 +39,6 @@ def test_the_course_config_runs_it_before_clearing_hidden_tests() -> None:
     from conftest import ROOT
 
     config = (ROOT / "assignments" / "nbgrader_config.py").read_text(encoding="utf-8")
-    ours = config.index("postparis.instructor.feedback.ClearHiddenTestTracebacks")
+    ours = config.index("postparis_instructor.feedback.ClearHiddenTestTracebacks")
     theirs = config.index("nbgrader.preprocessors.ClearHiddenTests")
     assert ours < theirs

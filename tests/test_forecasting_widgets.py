@@ -11,16 +11,6 @@ from postparis.forecasting.model import simulate_calibrated_forecaster
 from postparis.validation import CourseInputError
 
 
-@pytest.mark.parametrize("factory", fw.WIDGETS, ids=lambda f: f.__name__)
-def test_every_registered_widget_updates_its_output(factory) -> None:
-    container, control, output = factory()
-    assert isinstance(container, widgets.Box)
-    assert control.description, "every control needs a visible label"
-    before = output.value
-    control.value = control.max if control.value != control.max else control.min
-    assert output.value != before
-
-
 def test_forecast_sliders_write_the_code_line_and_hide_outcomes() -> None:
     questions = load_forecast_questions()
     box, first, code = fw._build_forecast_sliders(questions)

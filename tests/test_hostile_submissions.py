@@ -32,8 +32,8 @@ import pytest
 from conftest import MODULES
 from nbformat import NotebookNode
 
-from postparis.instructor.course import CourseWorkspace
-from postparis.instructor.notebooks import cell_role
+from postparis_instructor.course import CourseWorkspace
+from postparis_instructor.notebooks import cell_role
 
 pytestmark = pytest.mark.slow
 

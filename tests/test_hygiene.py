@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from conftest import ROOT, article_text, needs_article
 
-from postparis.instructor.notebooks import cell_role
+from postparis_instructor.notebooks import cell_role
 
 
 def _tracked(pattern: str) -> list[Path]:
@@ -113,7 +113,7 @@ def test_ruff_passes() -> None:
 
 def test_ruff_format_is_clean() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--check", "src", "tests"],
+        [sys.executable, "-m", "ruff", "format", "--check", "src", "instructor/src", "tests"],
         cwd=ROOT,
         capture_output=True,
         text=True,

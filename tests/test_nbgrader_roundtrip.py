@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import MODULES
 
-from postparis.instructor.course import CourseWorkspace
+from postparis_instructor.course import CourseWorkspace
 
 pytestmark = pytest.mark.slow
 

@@ -13,9 +13,9 @@ import nbformat
 import pytest
 from conftest import MODULES, NOTEBOOKS, SOURCE, ExecutedNotebooks
 
-from postparis.instructor.build import render_student_notebook
-from postparis.instructor.course import CourseWorkspace
-from postparis.instructor.notebooks import (
+from postparis_instructor.build import render_student_notebook
+from postparis_instructor.course import CourseWorkspace
+from postparis_instructor.notebooks import (
     cell_role,
     notebook_errors,
     unexpected_errors,

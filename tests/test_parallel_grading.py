@@ -25,9 +25,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from postparis.instructor import grading
-from postparis.instructor.course import nbgrader_environment, source_directory
-from postparis.instructor.notebooks import cell_role
+from postparis_instructor import grading
+from postparis_instructor.course import nbgrader_environment, source_directory
+from postparis_instructor.notebooks import cell_role
 
 MODULE = "mini"
 CELL_TIMEOUT = 5  # seconds; the looping student costs this much in each run
@@ -325,7 +325,7 @@ def test_parallel_grading_works_in_the_grading_sandbox(
     tmp_path_factory: pytest.TempPathFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from postparis.instructor import sandbox
+    from postparis_instructor import sandbox
 
     prefix = tmp_path_factory.mktemp("sandbox-prefix")
     first, count = SANDBOX_UIDS

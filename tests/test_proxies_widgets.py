@@ -25,44 +25,12 @@ from postparis.proxies.plots import (
     timeline_alt_text,
 )
 from postparis.proxies.widgets import (
-    WIDGETS,
     analogy_scorecard,
     decision_explorer,
     render_analogy_summary,
 )
 from postparis.validation import CourseInputError
-
-
-def _controls(box: widgets.Widget) -> list[widgets.Widget]:
-    """Every slider inside a container, depth first."""
-    found = []
-    for child in getattr(box, "children", ()):
-        if isinstance(child, widgets.IntSlider | widgets.FloatSlider):
-            found.append(child)
-        found.extend(_controls(child))
-    return found
-
-
-@pytest.mark.parametrize("factory", WIDGETS, ids=lambda f: f.__name__)
-def test_every_listed_widget_updates_its_output_when_its_control_moves(factory) -> None:
-    container, control, output = factory()
-    assert isinstance(container, widgets.Box)
-    assert control in _controls(container)
-    before = output.value
-    control.value = control.max if control.value != control.max else control.min
-    assert output.value != before
-
-
-@pytest.mark.parametrize("factory", WIDGETS, ids=lambda f: f.__name__)
-def test_every_control_has_a_visible_label(factory) -> None:
-    container, _, _ = factory()
-    controls = _controls(container)
-    assert controls
-    for control in controls:
-        assert control.description.strip(), "a control without a visible label"
-    labels = [c.description for c in controls]
-    assert len(set(labels)) == len(labels), "two controls share a label"
-
+from postparis_instructor.widget_catalogue import controls as _controls
 
 # --- the analogy scorecard -----------------------------------------------------------
 

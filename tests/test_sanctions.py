@@ -372,19 +372,3 @@ def test_bargain_summary_covers_every_case() -> None:
         BargainParameters(2.0, 0.0, 5.0, 4.0, 3.0)
     )
     assert "more than 50%" in widgets.render_bargain_summary(DEFAULT_BARGAIN)
-
-
-@pytest.mark.parametrize("factory", widgets.WIDGETS, ids=lambda f: f.__name__)
-def test_every_widget_updates_its_output_when_its_control_changes(factory) -> None:
-    container, control, output = factory()
-    assert (
-        control in container.children
-        or any(control in getattr(child, "children", ()) for child in container.children)
-        or control in getattr(container, "sliders", {}).values()
-    )
-    before = output.value
-    if isinstance(control.value, tuple):
-        control.value = (control.options[-1],)
-    else:
-        control.value = control.max if control.value != control.max else control.min
-    assert output.value != before

@@ -34,7 +34,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from postparis.instructor import sandbox
+from postparis_instructor import sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).with_name("sandbox_fixtures")

@@ -30,7 +30,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from sandbox_fixtures.checkout import Checkout, make_checkout
 
-from postparis.instructor import sandbox
+from postparis_instructor import sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 UID_FIRST, UID_COUNT = 2_101_300_000, 16  # a range of this module's own
@@ -275,7 +275,7 @@ def test_a_kernel_python_that_would_show_the_checkout_is_refused(tmp_path: Path)
 def test_install_explains_a_machine_without_namespaces(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from postparis.instructor import sandbox_launcher
+    from postparis_instructor import sandbox_launcher
 
     def refuse(flags: int) -> None:
         raise sandbox_launcher.SandboxError("unshare: Operation not permitted")

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from sandbox_fixtures.checkout import Checkout, make_checkout, reachable_by_everyone
 
-from postparis.instructor import sandbox
+from postparis_instructor import sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "sandbox.md"

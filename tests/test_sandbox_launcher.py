@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 from jupyter_client.manager import KernelManager
 
-from postparis.instructor import sandbox
-from postparis.instructor import sandbox_launcher as launcher
+from postparis_instructor import sandbox
+from postparis_instructor import sandbox_launcher as launcher
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -246,7 +246,7 @@ def test_concurrent_kernels_get_distinct_uids(installed: Path, outside_tmp: Path
 ALLOCATE = """
 import sys, time
 from pathlib import Path
-from postparis.instructor.sandbox_launcher import allocate_uid
+from postparis_instructor.sandbox_launcher import allocate_uid
 lease = allocate_uid({first}, {count}, {locks!r})
 print(lease.uid, flush=True)
 while not Path({go!r}).exists():
@@ -472,7 +472,7 @@ AS_INSTRUCTOR = """
 import json, os, time
 from jupyter_client.manager import KernelManager
 from jupyter_core.paths import jupyter_runtime_dir
-from postparis.instructor import sandbox
+from postparis_instructor import sandbox
 
 manager = KernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc")
 os.makedirs(jupyter_runtime_dir(), exist_ok=True)

@@ -325,16 +325,26 @@ def course_package_digest(repo: Path) -> str:
     """Hash the helper package's source, data and metadata (decides reinstalling)."""
     files = sorted(
         p
-        for root in (repo / "src" / "postparis", repo / "data")
+        for root in (
+            repo / "src" / "postparis",
+            repo / "instructor" / "src" / "postparis_instructor",
+            repo / "data",
+        )
         if root.exists()
         for p in root.rglob("*")
         if p.is_file() and "__pycache__" not in p.parts
     )
-    return digest([repo / "pyproject.toml", *files], *(str(p.relative_to(repo)) for p in files))
+    metadata = [repo / "pyproject.toml", repo / "instructor" / "pyproject.toml"]
+    return digest([*metadata, *files], *(str(p.relative_to(repo)) for p in files))
 
 
 def install_course_package(env: Path, repo: Path) -> None:
-    """Install ``postparis`` from ``repo`` as a wheel (data bundled), unless already current."""
+    """Install ``postparis`` (data bundled) and ``postparis-instructor`` from ``repo`` as wheels.
+
+    The Hub's one environment serves the instructors' servers too, whose formgrader
+    loads the course's feedback preprocessor from ``postparis-instructor``. Skipped when
+    the installed wheels are current.
+    """
     marker = env / ".postparis-package"
     wanted = course_package_digest(repo)
     if marker.exists() and marker.read_text().strip() == wanted:
@@ -351,6 +361,7 @@ def install_course_package(env: Path, repo: Path) -> None:
             "--no-deps",
             "--force-reinstall",
             repo,
+            repo / "instructor",
         ],
         env=clean_env(),
         cwd=Path("/"),

@@ -7,7 +7,8 @@ The package is layered. The ground floor (:mod:`postparis.paths`,
 :mod:`postparis.data`, :mod:`postparis.figures`, :mod:`postparis.display`,
 :mod:`postparis.validation`, :mod:`postparis.checks`) is shared by every module. Above
 it, one subpackage per topic holds a pure model and a thin widget over it. Instructor
-tooling lives in :mod:`postparis.instructor` and is never imported by learners' code.
+tooling is a separate distribution, ``postparis-instructor`` (import name
+``postparis_instructor``), which learners never install.
 """
 
 __version__ = "0.1.0"

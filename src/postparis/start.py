@@ -8,17 +8,14 @@ paragraphs with a slider or the arrow keys.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from typing import TypedDict
 
 import ipywidgets as widgets
 import pandas as pd
 
-from postparis.data import load_actors, load_article_paragraphs
 from postparis.validation import CourseInputError, check_number
 
 __all__ = [
-    "WIDGETS",
     "ParagraphSummary",
     "describe_paragraph",
     "paragraph_explorer",
@@ -127,23 +124,3 @@ def paragraph_explorer(
 
     slider.observe(update, names="value")
     return widgets.VBox([slider, card])
-
-
-# -- for the performance pass ----------------------------------------------------------
-
-
-def _paragraph_explorer_default() -> tuple[widgets.Widget, widgets.Widget, widgets.Widget]:
-    """Build the explorer as the notebook does: the article's paragraphs, actors' names."""
-    actors = load_actors()
-    names = dict(zip(actors["actor_id"], actors["name"], strict=True))
-    explorer = paragraph_explorer(load_article_paragraphs(), names)
-    slider, card = explorer.children
-    return explorer, slider, card
-
-
-#: Every widget of module 00, built with default data: each entry returns
-#: ``(container, control, output)``; setting ``control.value`` updates ``output.value``
-#: synchronously. Used by the tests and by the course's widget benchmark.
-WIDGETS: tuple[Callable[[], tuple[widgets.Widget, widgets.Widget, widgets.Widget]], ...] = (
-    _paragraph_explorer_default,
-)

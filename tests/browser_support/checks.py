@@ -8,7 +8,7 @@ import time
 from nbformat import NotebookNode
 
 from browser_support.notebook import NotebookPage, expected_figures, expected_widget_views
-from postparis.instructor.notebooks import notebook_errors, unexpected_errors
+from postparis_instructor.notebooks import notebook_errors, unexpected_errors
 
 __all__ = ["Stopwatch", "rendering_problems"]
 

@@ -18,7 +18,7 @@ from nbformat import NotebookNode
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from postparis.instructor.notebooks import CellRole, cell_role
+from postparis_instructor.notebooks import CellRole, cell_role
 
 __all__ = [
     "Control",

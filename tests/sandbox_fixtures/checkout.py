@@ -46,7 +46,7 @@ def make_checkout(parent: Path, base_python: str | None = None) -> Checkout:
 
     The environment is a real virtual environment of its own (its interpreter, its
     ``site-packages``); to stay fast it takes its third-party packages from the test
-    run's environment (a ``.pth`` line) and the course package from the clone's ``src``.
+    run's environment (a ``.pth`` line) and the course's two packages from the clone's ``src`` and ``instructor/src``.
     """
     parent.mkdir(parents=True, exist_ok=True)
     parent.chmod(0o755)
@@ -58,7 +58,9 @@ def make_checkout(parent: Path, base_python: str | None = None) -> Checkout:
     site = next((venv / "lib").glob("python3*/site-packages"))
     purelib = sysconfig.get_paths()["purelib"]
     (site / "_course.pth").write_text(
-        f"{root / 'src'}\nimport site; site.addsitedir({purelib!r})\n", encoding="utf-8"
+        f"{root / 'src'}\n{root / 'instructor' / 'src'}\n"
+        f"import site; site.addsitedir({purelib!r})\n",
+        encoding="utf-8",
     )
     script = Path(sys.executable).with_name("postparis-instructor").read_text(encoding="utf-8")
     command = venv / "bin" / "postparis-instructor"  # as pip writes it into the environment

@@ -15,7 +15,6 @@ these widgets: what a learner finds is recorded in code.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 
 import ipywidgets as widgets
 
@@ -33,7 +32,6 @@ from postparis.argument.model import (
 )
 
 __all__ = [
-    "WIDGETS",
     "ArgumentMapExplorer",
     "StanceCoder",
     "argument_map_explorer",
@@ -336,25 +334,3 @@ class StanceCoder(widgets.VBox):
 def stance_coder(data: ArgumentData | None = None) -> StanceCoder:
     """Return the stance coder (see :class:`StanceCoder`); all sliders start at 0."""
     return StanceCoder(data)
-
-
-# -- for the performance pass ----------------------------------------------------------
-
-
-def _explorer_parts() -> tuple[widgets.Widget, widgets.Widget, widgets.Widget]:
-    explorer = argument_map_explorer()
-    return explorer, explorer.choice, explorer.card
-
-
-def _coder_parts() -> tuple[widgets.Widget, widgets.Widget, widgets.Widget]:
-    coder = stance_coder()
-    return coder, next(iter(coder.sliders.values())), coder.code
-
-
-#: Zero-argument factories returning ``(container, control, output)``: setting
-#: ``control.value`` updates ``output.value`` synchronously. Used by the tests and by
-#: the course's widget benchmark.
-WIDGETS: tuple[Callable[[], tuple[widgets.Widget, widgets.Widget, widgets.Widget]], ...] = (
-    _explorer_parts,
-    _coder_parts,
-)

@@ -9,13 +9,11 @@ moves, and renders it to an :class:`ipywidgets.HTML` with alt text and a caption
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 
 import ipywidgets as widgets
 import matplotlib.dates as mdates
 import pandas as pd
 
-from postparis.data import load_new_start
 from postparis.dialogue.game import (
     DEFAULT_GENEROSITY,
     DEFAULT_MATCHES,
@@ -52,7 +50,7 @@ from postparis.figures import (
     new_figure,
 )
 
-__all__ = ["WIDGETS", "new_start_explorer", "repeated_game_simulator"]
+__all__ = ["new_start_explorer", "repeated_game_simulator"]
 
 _STYLE = {"description_width": "initial"}
 _PARTY_STYLE = {
@@ -389,35 +387,3 @@ def repeated_game_simulator(
             summary,
         ]
     )
-
-
-# --- For the performance pass ---------------------------------------------------------
-
-
-def _find(container: widgets.Widget, description: str) -> widgets.Widget:
-    """Return the control in ``container`` (searched depth-first) with this description."""
-    stack = [container]
-    while stack:
-        item = stack.pop()
-        if getattr(item, "description", None) == description:
-            return item
-        stack.extend(getattr(item, "children", ()))
-    raise LookupError(f"no control described {description!r}")
-
-
-def _new_start_explorer_default() -> tuple[widgets.VBox, widgets.Widget, widgets.HTML]:
-    box = new_start_explorer(load_new_start())
-    return box, _find(box, "Category"), box.children[1]
-
-
-def _repeated_game_simulator_default() -> tuple[widgets.VBox, widgets.Widget, widgets.HTML]:
-    box = repeated_game_simulator()
-    return box, _find(box, "Noise (chance a move is flipped)"), box.children[5]
-
-
-#: Every widget of module 04, built with default data: ``(container, control, output)``;
-#: setting ``control.value`` updates ``output.value`` synchronously.
-WIDGETS: tuple[Callable[[], tuple[widgets.Widget, widgets.Widget, widgets.Widget]], ...] = (
-    _new_start_explorer_default,
-    _repeated_game_simulator_default,
-)

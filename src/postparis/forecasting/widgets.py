@@ -3,17 +3,12 @@
 The widgets only display what the pure functions in :mod:`postparis.forecasting.model`
 compute. Graded answers never depend on them: a learner copies what the sliders show
 into a code cell, and the tests check that cell.
-
-Every factory is listed in :data:`WIDGETS` as a zero-argument callable that builds the
-widget with the course data and returns ``(container, control, output)``: setting
-``control.value`` updates ``output.value`` at once (used by the tests and the
-performance pass).
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
 import pandas as pd
@@ -32,7 +27,6 @@ from postparis.forecasting.model import (
 from postparis.validation import CourseInputError
 
 __all__ = [
-    "WIDGETS",
     "calibration_explorer",
     "default_calibration_series",
     "forecast_code",
@@ -288,21 +282,3 @@ def calibration_explorer(series: Series | None = None, n_bins: int = 5) -> widge
     """
     chosen = default_calibration_series() if series is None else series
     return _build_calibration_explorer(chosen, n_bins)[0]
-
-
-# -- the registry for tests and the performance pass --------------------------------------
-
-
-def _default_forecast_sliders() -> tuple[widgets.VBox, widgets.FloatSlider, widgets.HTML]:
-    return _build_forecast_sliders(load_forecast_questions())
-
-
-def _default_calibration_explorer() -> tuple[widgets.VBox, widgets.IntSlider, widgets.HTML]:
-    return _build_calibration_explorer(default_calibration_series())
-
-
-#: Zero-argument factories returning ``(container, control, output)``.
-WIDGETS: tuple[Callable[[], tuple[widgets.Widget, widgets.Widget, widgets.Widget]], ...] = (
-    _default_forecast_sliders,
-    _default_calibration_explorer,
-)

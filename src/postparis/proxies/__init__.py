@@ -3,6 +3,5 @@
 * :mod:`postparis.proxies.model`: pure functions (dates, disputed ranges, the analogy
   scorecard, the expected-value model of the proposal);
 * :mod:`postparis.proxies.plots`: the module's charts (``ax=None``, return the ``Axes``);
-* :mod:`postparis.proxies.widgets`: thin ipywidgets views over the model, listed in
-  :data:`postparis.proxies.widgets.WIDGETS`.
+* :mod:`postparis.proxies.widgets`: thin ipywidgets views over the model.
 """

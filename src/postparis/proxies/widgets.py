@@ -7,8 +7,7 @@
 
 Neither calls ``display``: each returns a container, which the notebook shows with
 :func:`postparis.display.show`. Every control has a visible label and works from the
-keyboard (Tab to reach it, arrow keys to move it). :data:`WIDGETS` lists a zero-argument
-factory for each, returning ``(container, control, output)``, for the performance pass.
+keyboard (Tab to reach it, arrow keys to move it).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import base64
 import html
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import ipywidgets as widgets
 import numpy as np
@@ -43,7 +42,6 @@ from postparis.proxies.plots import EV_GRID, expected_value_alt_text, plot_expec
 from postparis.validation import CourseInputError
 
 __all__ = [
-    "WIDGETS",
     "analogy_scorecard",
     "decision_explorer",
     "render_analogy_summary",
@@ -272,26 +270,3 @@ def decision_explorer(
     for slider in sliders.values():
         slider.observe(update, names="value")
     return widgets.VBox([widgets.VBox(list(sliders.values())), chart, readout])
-
-
-# ---------------------------------------------------------------------------
-# For the performance pass: (container, control, output) built with default data
-# ---------------------------------------------------------------------------
-
-
-def _scorecard_for_benchmark() -> tuple[widgets.Widget, widgets.Widget, widgets.Widget]:
-    box = analogy_scorecard()
-    return box, box.children[1], box.children[-1]
-
-
-def _decision_for_benchmark() -> tuple[widgets.Widget, widgets.Widget, widgets.Widget]:
-    box = decision_explorer()
-    return box, box.children[0].children[2], box.children[2]
-
-
-#: Zero-argument factories, each returning ``(container, control, output)``: setting
-#: ``control.value`` updates ``output.value`` synchronously.
-WIDGETS: tuple[Callable[[], tuple[widgets.Widget, widgets.Widget, widgets.Widget]], ...] = (
-    _scorecard_for_benchmark,
-    _decision_for_benchmark,
-)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Callable
 from dataclasses import fields, replace
 
 import ipywidgets as widgets
@@ -24,7 +23,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-from postparis.data import load_sanctions_timeline
 from postparis.figures import PALETTE, add_source, new_figure
 from postparis.sanctions.model import (
     DEFAULT_BARGAIN,
@@ -37,7 +35,6 @@ from postparis.sanctions.model import (
 )
 
 __all__ = [
-    "WIDGETS",
     "bargain_explorer",
     "render_bargain_summary",
     "render_timeline_rows",
@@ -299,25 +296,3 @@ def bargain_explorer(params: BargainParameters = DEFAULT_BARGAIN) -> widgets.VBo
     box = widgets.VBox([widgets.VBox(list(sliders.values())), chart, summary])
     box.sliders = sliders  # type: ignore[attr-defined]
     return box
-
-
-# -- for the performance pass ----------------------------------------------------------
-
-
-def _timeline_default() -> tuple[widgets.Widget, widgets.Widget, widgets.Widget]:
-    explorer = timeline_explorer(load_sanctions_timeline())
-    actor_list = explorer.children[0].children[0]
-    return explorer, actor_list, explorer.children[2]
-
-
-def _bargain_default() -> tuple[widgets.Widget, widgets.Widget, widgets.Widget]:
-    explorer = bargain_explorer()
-    return explorer, explorer.sliders["credibility_cost_west"], explorer.children[2]
-
-
-#: Every widget of this module, built with default data: each entry returns
-#: ``(container, control, output)``; setting ``control.value`` updates ``output.value``.
-WIDGETS: tuple[Callable[[], tuple[widgets.Widget, widgets.Widget, widgets.Widget]], ...] = (
-    _timeline_default,
-    _bargain_default,
-)

@@ -3,7 +3,7 @@
 nbgrader runs each submission's notebook in a Jupyter kernel that it starts from a
 kernelspec, and the course configuration's ``Execute.kernel_name`` overrides whatever
 kernel a student's notebook names. This module installs a kernelspec whose launcher
-(:mod:`postparis.instructor.sandbox_launcher`, installed root-owned) starts the kernel as
+(:mod:`postparis_instructor.sandbox_launcher`, installed root-owned) starts the kernel as
 a fresh unprivileged uid, with resource limits, a read-only file system and a private
 ``/tmp``, and makes a course use it. nbgrader itself is not changed.
 
@@ -15,7 +15,7 @@ Instructor commands (see ``docs/sandbox.md``)::
 
 For tools that grade in parallel, :func:`sandbox_processes` and :func:`wait_until_reaped`
 tell whether sandboxed processes are still running; uids are allocated by each launch
-(see :func:`postparis.instructor.sandbox_launcher.allocate_uid`) and never collide.
+(see :func:`postparis_instructor.sandbox_launcher.allocate_uid`) and never collide.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from postparis.instructor import sandbox_launcher as launcher
+from postparis_instructor import sandbox_launcher as launcher
 
 __all__ = [
     "KERNEL_NAME",
@@ -479,7 +479,7 @@ def install(
     sudoers_file
         Where the sudo rule goes.
     settings
-        Overrides of :data:`~postparis.instructor.sandbox_launcher.DEFAULT_CONFIG`
+        Overrides of :data:`~postparis_instructor.sandbox_launcher.DEFAULT_CONFIG`
         (limits, uid range, ``network``, ``expose``...).
     verify
         Start one sandboxed kernel and check it is confined before finishing.
@@ -1022,7 +1022,7 @@ def add_sandbox_commands(subparsers: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``sandbox`` subcommands on their own (``python -m postparis.instructor.sandbox``)."""
+    """Run ``sandbox`` subcommands on their own (``python -m postparis_instructor.sandbox``)."""
     parser = argparse.ArgumentParser(prog="postparis-instructor")
     add_sandbox_commands(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)

@@ -9,15 +9,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from postparis.instructor.bench import add_bench_command
-from postparis.instructor.grading import add_grade_command
-from postparis.instructor.sandbox import add_sandbox_commands
+from postparis_instructor.bench import add_bench_command
+from postparis_instructor.grading import add_grade_command
+from postparis_instructor.sandbox import add_sandbox_commands
 
 __all__ = ["main"]
 
 
 def _build_notebooks(args: argparse.Namespace) -> int:
-    from postparis.instructor.build import build_student_notebooks
+    from postparis_instructor.build import build_student_notebooks
 
     changed = build_student_notebooks(check=args.check, modules=args.modules or None)
     if args.check:

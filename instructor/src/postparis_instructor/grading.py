@@ -21,7 +21,7 @@ cell was stopped at the timeout: its exercise scored 0 and needs a look), or NOT
 and why (no notebook, a notebook that is not JSON, a renamed notebook, a kernel that
 died, any other error). The exit status is 1 if any submission is not cleanly graded.
 
-The grading sandbox (:mod:`postparis.instructor.sandbox`) needs nothing special: when a
+The grading sandbox (:mod:`postparis_instructor.sandbox`) needs nothing special: when a
 course enables it, nbgrader's configuration names the sandbox kernel, every worker
 loads that configuration, and each kernel launch leases its own uid.
 """
@@ -241,7 +241,7 @@ def _course_folder(course_dir: Path | None) -> Path:
         if (here / "nbgrader_config.py").is_file():
             course_dir = here
         else:
-            from postparis.instructor.course import NbgraderError, source_directory
+            from postparis_instructor.course import NbgraderError, source_directory
 
             try:
                 course_dir = source_directory().parent
@@ -551,12 +551,12 @@ class _Process:
     """One worker process and the student it is grading."""
 
     def __init__(self, course: Path, module: str, argv: Sequence[str], log: IO[bytes]) -> None:
-        from postparis.instructor.course import nbgrader_environment
+        from postparis_instructor.course import nbgrader_environment
 
         command = [
             sys.executable,
             "-m",
-            "postparis.instructor.grading",
+            "postparis_instructor.grading",
             "--worker",
             str(course),
             module,
@@ -883,7 +883,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["--worker"] and len(args) >= 3:
         return _worker_main(args[1], args[2], args[3:])
-    parser = argparse.ArgumentParser(prog="python -m postparis.instructor.grading")
+    parser = argparse.ArgumentParser(prog="python -m postparis_instructor.grading")
     add_grade_command(parser.add_subparsers(dest="command", required=True))
     parsed = parser.parse_args(["grade", *args])
     return int(parsed.func(parsed))

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import nbformat
 
-from postparis.instructor.course import CourseWorkspace, module_ids, source_directory
-from postparis.instructor.notebooks import clean_notebook
+from postparis_instructor.course import CourseWorkspace, module_ids, source_directory
+from postparis_instructor.notebooks import clean_notebook
 
 __all__ = ["build_student_notebooks", "notebooks_directory", "render_student_notebook"]
 
