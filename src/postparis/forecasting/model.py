@@ -96,7 +96,11 @@ STATUS_QUO: dict[str, tuple[bool, str]] = {
         False,
         "Russia's food import ban was in force, prolonged in June 2015 to 5 Aug 2016. Lifting it would be a change.",
     ),
-    "q08": (True, "A treaty limiting strategic arms (New START) was in force."),
+    "q08": (
+        False,
+        "New START ran to 5 Feb 2021 and no extension or successor was under negotiation; "
+        "without a new decision (the same reading as q04) no treaty would be in force in 2026.",
+    ),
     "q09": (True, "Assad was president, backed since 30 Sep 2015 by Russian air strikes."),
     "q10": (True, "The EU's economic sanctions were in force."),
 }
