@@ -34,12 +34,50 @@ c.LimitOutput.max_traceback = 40
 
 # Feedback never shows hidden tests: not their code, and not the lines a failed hidden
 # test's traceback would quote (that preprocessor must come before ClearHiddenTests).
+# It carries no active content and no output that quotes a hidden test, whatever the
+# student's code printed (docs/grading-safety.md).
+_SAFETY = "postparis_instructor.safety.nbgrader_hooks."
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "postparis_instructor.feedback.ClearHiddenTestTracebacks",
+    _SAFETY + "RedactHiddenTests",
     "nbgrader.preprocessors.ClearHiddenTests",
+    _SAFETY + "SanitizeNotebook",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# Grading safety (docs/grading-safety.md): collect and autograde read regular files only;
+# a submission is stored without active content (scripts, event handlers, JavaScript
+# outputs) and with outputs capped in bytes; a notebook whose code reaches the grading
+# machinery (IPython hooks, sys.modules, builtins, the checks...) is flagged for review,
+# its automatic score withheld.
+c.ExchangeFactory.collect = _SAFETY + "RegularFilesCollect"
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    _SAFETY + "SanitizeNotebook",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    _SAFETY + "FlagForgedResults",
+    _SAFETY + "SanitizeNotebook",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+try:  # without the instructor tools the preprocessors above fail: nothing is graded unchecked
+    from postparis_instructor.safety import nbgrader_hooks as _hooks
+except ImportError:
+    pass
+else:
+    c.Autograde.pre_convert_hook = _hooks.refuse_irregular_files
+    c.GenerateFeedback.post_convert_hook = _hooks.protect_feedback
 
 # Instructor-local settings, e.g. the grading sandbox (written by
 # `postparis-instructor sandbox enable`; not committed).
