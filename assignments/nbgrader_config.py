@@ -30,11 +30,13 @@ c.Execute.interrupt_on_timeout = True
 # deleted a whole exercise or copy-pasted an answer cell (nbgrader's own code raises
 # KeyError then: KeepCells places each missing cell after the nearest one still there).
 c.OverwriteCells.add_missing_cells = True
+_SAFETY = "postparis_instructor.safety.nbgrader_hooks."
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "postparis_instructor.autograde.DropDuplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "postparis_instructor.autograde.KeepCells",
+    _SAFETY + "SanitizeNotebook",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 # A huge output cannot bloat the graded notebook or the feedback.
@@ -43,16 +45,45 @@ c.LimitOutput.max_traceback = 40
 
 # Feedback shows learners their work, results and your comments. It never shows hidden
 # tests: not their code, and not the lines a failed hidden test's traceback would quote
-# (that preprocessor must come before ClearHiddenTests). It leaves out the mark scheme
-# of the written questions too, unless you turn it on here:
+# (that preprocessor must come before ClearHiddenTests). It carries no active content and
+# no output that quotes a hidden test, whatever the student's code printed
+# (docs/grading-safety.md). It leaves out the mark scheme of the written questions too,
+# unless you turn it on here:
 c.HideMarkScheme.show_mark_scheme = False
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "postparis_instructor.feedback.HideMarkScheme",
     "postparis_instructor.feedback.ClearHiddenTestTracebacks",
-    "postparis_instructor.feedback.HideHiddenTests",
+    _SAFETY + "RedactHiddenTests",
+    "postparis_instructor.feedback.HideHiddenTests",  # nbgrader's ClearHiddenTests, for test cells
+    _SAFETY + "SanitizeNotebook",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# Grading safety (docs/grading-safety.md): collect and autograde read regular files only;
+# a submission is stored without active content (scripts, event handlers, JavaScript
+# outputs) and with outputs capped in bytes; a notebook whose code reaches the grading
+# machinery (IPython hooks, sys.modules, builtins, the checks...) is flagged for review,
+# its automatic score withheld.
+c.ExchangeFactory.collect = _SAFETY + "RegularFilesCollect"
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    _SAFETY + "FlagForgedResults",
+    _SAFETY + "SanitizeNotebook",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+try:  # without the instructor tools the preprocessors above fail: nothing is graded unchecked
+    from postparis_instructor.safety import nbgrader_hooks as _hooks
+except ImportError:
+    pass
+else:
+    c.Autograde.pre_convert_hook = _hooks.refuse_irregular_files
+    c.GenerateFeedback.post_convert_hook = _hooks.protect_feedback
 
 # Instructor-local settings, e.g. the grading sandbox (written by
 # `postparis-instructor sandbox enable`; not committed).

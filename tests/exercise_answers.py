@@ -232,7 +232,7 @@ def _first_both_within(table: Any, category: str) -> object:
 def module_04() -> list[Entry]:
     import random
 
-    from postparis.dialogue import game
+    from postparis.dialogue import model as game
     from postparis.exercises import dialogue
 
     table = dialogue._table()

@@ -133,7 +133,7 @@ def test_check_stance_coding_accepts_a_complete_coding_and_orders_it() -> None:
     [
         ([1, 2], "dict from claim id"),
         ({"a": 1}, "no stance yet for 1 proposal"),
-        ({"a": 1, "b": 0, "z": 0}, "not proposals of this exercise: z"),
+        ({"a": 1, "b": 0, "z": 0}, "not proposals of this exercise: 'z'"),
         ({"a": 1, "b": 3}, "from -2 to 2; you gave 3"),
         ({"a": 1, "b": 0.5}, "whole number"),
         ({"a": True, "b": 0}, "whole number"),

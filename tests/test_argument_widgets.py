@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import html
 
-from postparis.argument.widgets import (
-    argument_map_explorer,
-    render_stance_strip,
-    stance_coder,
-)
+from postparis.argument.plots import render_stance_strip
+from postparis.argument.widgets import argument_map_explorer, stance_coder
 from postparis.data import load_article_paragraphs
 
 

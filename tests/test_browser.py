@@ -165,6 +165,59 @@ def test_student_version_runs_renders_and_fails_validation_in_jupyterlab(
     run_module(open_notebook, report, screenshots, module=module, answers=False)
 
 
+def _student_version_answered(module: str, folder: Path, **overrides: str) -> Path:
+    """The student notebook with the answer key's solutions typed in, as a learner would.
+
+    ``overrides`` replaces the answer of a solution cell, by grade id, with other code.
+    """
+    key = nbformat.read(SOURCE / module / f"{module}.ipynb", as_version=4)
+    student = nbformat.read(NOTEBOOKS / f"{module}.ipynb", as_version=4)
+    solutions = {
+        cell.metadata["nbgrader"]["grade_id"]: "\n".join(
+            line
+            for line in cell.source.splitlines()
+            if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line
+        )
+        for cell in key.cells
+        if cell.get("metadata", {}).get("nbgrader", {}).get("solution")
+    }
+    for cell in student.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            cell.source = overrides.get(grade_id, solutions[grade_id])
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(student, folder / f"{module}.ipynb")
+    return folder / f"{module}.ipynb"
+
+
+def test_validate_tells_a_wrong_but_well_formed_answer_from_the_right_one(
+    open_notebook: Callable[[Path, str], Opened], tmp_path: Path, screenshots: Path
+) -> None:
+    """A self-learner's Validate: success with right answers, failure on one wrong answer.
+
+    The student version (visible checks only) with every answer right validates; with
+    module 00's proposal paragraphs written as [1, 2], a list of the right form but the
+    wrong paragraphs, Validate fails on that one test cell and says "Not yet".
+    """
+    module = MODULES[0]
+    right = _student_version_answered(module, tmp_path / "right")
+    notebook = open_notebook(right, "self-study-right").notebook
+    result = notebook.validate(screenshot=screenshots / f"{module}-self-study-right-validate.png")
+    assert result.outcome == "success", result
+    assert "Success! Your notebook passes all the tests." in result.text
+
+    wrong = _student_version_answered(
+        module,
+        tmp_path / "wrong",
+        proposal_paragraphs_answer="proposal_paragraphs = [1, 2]\nproposal_paragraphs",
+    )
+    notebook = open_notebook(wrong, "self-study-wrong").notebook
+    result = notebook.validate(screenshot=screenshots / f"{module}-self-study-wrong-validate.png")
+    assert result.outcome == "failed", result
+    assert result.text.count("The following cell failed:") == 1, result.text[:2000]
+    assert "Not yet: 0 of your 2 paragraph numbers are right" in result.text, result.text[:2000]
+
+
 def test_instructor_tools_show_in_the_course_environment(
     open_notebook: Callable[[Path, str], Opened], lab: LabServer
 ) -> None:

@@ -10,12 +10,15 @@ import pytest
 
 from postparis.data import (
     DataFormatError,
+    known_by,
     load_afghanistan,
     load_claims,
+    load_ecb_rates,
     load_forecast_questions,
     load_new_start,
     load_new_start_events,
     load_rouble_and_brent,
+    load_rouble_and_brent_monthly,
     load_russia_economy,
     load_sanctions_timeline,
     load_source_disagreements,
@@ -125,6 +128,63 @@ def test_rouble_and_brent_pairs_only_days_where_both_are_sourced():
     row = paired[paired["date"] == pd.Timestamp("2014-12-23")].iloc[0]
     assert row["rub_per_usd"] == pytest.approx(56.494)
     assert row["brent_usd"] == pytest.approx(59.07)
+
+
+def test_ecb_rates_give_the_rouble_cross_rate_on_every_working_day():
+    ecb = load_ecb_rates()
+    assert ecb["date"].min() == pd.Timestamp("2013-01-02")
+    assert ecb["date"].max() == pd.Timestamp("2015-12-31")
+    assert 740 <= len(ecb) <= 780  # about 255 ECB working days a year
+    assert ecb["date"].is_monotonic_increasing
+    assert not ecb["date"].duplicated().any()
+    assert (ecb["rub_per_usd"] == ecb["rub_per_eur"] / ecb["usd_per_eur"]).all()
+    # ECB reference rates of 31 December 2015: 1 EUR = 1.0887 USD = 80.6736 RUB
+    last = ecb.iloc[-1]
+    assert (last["usd_per_eur"], last["rub_per_eur"]) == (1.0887, 80.6736)
+    assert last["rub_per_usd"] == pytest.approx(74.1009, abs=1e-4)
+    assert (ecb["published"] == ecb["date"]).all()
+
+
+def test_ecb_rates_can_be_cut_to_other_dates():
+    december = load_ecb_rates("2014-12-01", "2014-12-31")
+    assert december["date"].dt.month.eq(12).all()
+    assert len(december) == 21
+    assert december["rub_per_usd"].max() > 65  # the crisis of mid-December 2014
+
+
+def test_monthly_pairs_cover_36_months_and_are_known_a_day_after_each_month():
+    monthly = load_rouble_and_brent_monthly()
+    assert len(monthly) == 36
+    assert monthly["month"].tolist() == list(pd.date_range("2013-01-01", "2015-12-01", freq="MS"))
+    ecb = load_ecb_rates()
+    january = ecb[(ecb["date"] >= "2014-01-01") & (ecb["date"] < "2014-02-01")]
+    row = monthly[monthly["month"] == pd.Timestamp("2014-01-01")].iloc[0]
+    assert row["rub_per_usd"] == pytest.approx(january["rub_per_usd"].mean())
+    assert row["ecb_days"] == len(january)
+    assert row["brent_usd"] == pytest.approx(108.12)  # EIA, January 2014
+    assert (monthly["published"] == monthly["month"] + pd.offsets.MonthBegin(1)).all()
+    # December 2015's averages were known only in January 2016: after the cutoff
+    assert len(known_by(monthly)) == 35
+
+
+def test_known_by_filters_on_the_publication_date_not_the_period():
+    economy = load_russia_economy()
+    kept = known_by(economy)
+    gdp = kept[kept["indicator"] == "Real GDP growth"]
+    assert pd.Timestamp("2015-01-01") not in set(gdp["date"])  # 2015 GDP: published 2016
+    assert (kept["published"] <= pd.Timestamp("2015-12-31")).all()
+    assert len(known_by(economy, "2014-12-31")) < len(kept)
+
+
+def test_known_by_explains_a_table_without_publication_dates():
+    with pytest.raises(DataFormatError, match="published"):
+        known_by(load_claims())
+
+
+def test_month_and_year_publication_dates_mean_the_end_of_the_period():
+    economy = load_russia_economy()
+    imf = economy[economy["indicator"].str.startswith("IMF")]
+    assert (imf["published"] == pd.Timestamp("2015-08-31")).all()
 
 
 def test_economy_values_are_plausible_and_typed():
@@ -260,3 +320,19 @@ def test_outcomes_follow_from_their_events():
     ev = _mentions(_events(q["resolved_by"]), "EU prolongs")
     assert (ev["date"] <= q["resolution_date"]).any()
     assert q["outcome"] == 1
+
+
+def test_the_status_quo_forecaster_is_consistent_and_scores_0_28():
+    """'No change' reads q04 and q08 alike: no extension, so no treaty in force in 2026."""
+    from postparis.forecasting import (
+        STATUS_QUO,
+        outcomes_from,
+        score_forecasts,
+        status_quo_forecaster,
+    )
+
+    assert STATUS_QUO["q04"][0] is False
+    assert STATUS_QUO["q08"][0] is False
+    questions = load_forecast_questions()
+    score = score_forecasts(status_quo_forecaster(questions), outcomes_from(questions))
+    assert score == pytest.approx(0.28)

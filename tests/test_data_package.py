@@ -104,8 +104,23 @@ def test_rows_after_publication_are_flagged(name):
     frame = read_dataset(name)
     if "after_publication" not in frame.columns:
         return
-    expected = frame["date"] > PUBLICATION_CUTOFF
-    assert (frame["after_publication"] == expected).all(), name
+    known = frame["published"] if "published" in frame.columns else frame["date"]
+    expected = known > PUBLICATION_CUTOFF
+    wrong = frame.loc[frame["after_publication"] != expected]
+    assert wrong.empty, f"{name}: after_publication wrong on rows {list(wrong.index)}"
+
+
+@pytest.mark.parametrize("name", RESOURCES)
+def test_dates_of_knowledge_come_after_what_they_describe(name):
+    """A figure is published on or after the day it describes, never before."""
+    frame = read_dataset(name)
+    if "published" not in frame.columns:
+        return
+    assert frame["published"].notna().all(), name
+    early = frame.loc[frame["published"] < frame["date"]]
+    assert early.empty, f"{name}: published before the date described on rows {list(early.index)}"
+    averaged = frame["published_basis"] == "after the period"
+    assert (frame.loc[averaged, "date_precision"] != "day").all(), name
 
 
 def test_only_what_happened_next_goes_beyond_the_cutoff_unflagged():
@@ -135,7 +150,7 @@ def test_loader_returns_the_package_columns_with_documented_types(name):
     for field in fields:
         assert f"``{field['name']}``" in doc, f"{LOADERS[name]} does not document {field['name']}"
         series = frame[field["name"]]
-        if field["name"] in {"date", "as_of", "opened", "resolution_date"}:
+        if field["name"] in {"date", "as_of", "opened", "resolution_date", "published"}:
             assert pd.api.types.is_datetime64_any_dtype(series)
         elif field["type"] == "integer":
             assert pd.api.types.is_integer_dtype(series)

@@ -9,14 +9,16 @@ import pytest
 from matplotlib.axes import Axes
 
 from postparis.data import INFORMATION_CUTOFF, load_new_start, load_syria_2015
-from postparis.dialogue.fighters import fighter_estimates, plot_fighter_estimates
-from postparis.dialogue.game import (
+from postparis.dialogue.model import (
     DEFAULT_GENEROSITY,
+    LIMITS,
     NOISE_GRID,
     PAYOFFS,
     STRATEGY_NAMES,
     always_cooperate,
     always_defect,
+    exchange_table,
+    fighter_estimates,
     generous_tit_for_tat,
     get_strategy,
     grim_trigger,
@@ -27,14 +29,10 @@ from postparis.dialogue.game import (
     play_match,
     round_robin,
     self_play_payoff,
+    through_cutoff,
     tit_for_tat,
 )
-from postparis.dialogue.newstart import (
-    LIMITS,
-    exchange_table,
-    plot_new_start,
-    through_cutoff,
-)
+from postparis.dialogue.plots import plot_fighter_estimates, plot_new_start
 from postparis.validation import CourseInputError
 
 # --- New START --------------------------------------------------------------------------

@@ -257,7 +257,7 @@ def test_plots_draw_what_they_are_given(questions, events, outcomes) -> None:
 
 
 def test_views_show_full_text_and_links(questions, events) -> None:
-    from postparis.forecasting.views import question_cards, timeline_table
+    from postparis.forecasting.plots import question_cards, timeline_table
 
     cards = question_cards(model.questions_as_of_2015(questions)).data
     assert questions["question"].iloc[0].replace("'", "&#x27;") in cards

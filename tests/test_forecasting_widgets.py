@@ -13,8 +13,9 @@ from postparis.validation import CourseInputError
 
 def test_forecast_sliders_write_the_code_line_and_hide_outcomes() -> None:
     questions = load_forecast_questions()
-    box, first, code = fw._build_forecast_sliders(questions)
+    box = fw.forecast_sliders(questions)
     sliders = [c for c in box.children if isinstance(c, widgets.FloatSlider)]
+    first, code = sliders[0], box.children[-1]
     assert len(sliders) == len(questions)
     assert all(s.description.endswith("P(yes)") for s in sliders)
     assert '"q01": 0.5' in code.value
@@ -25,14 +26,13 @@ def test_forecast_sliders_write_the_code_line_and_hide_outcomes() -> None:
     text = " ".join(c.value for c in box.children if isinstance(c, widgets.HTML))
     for note in questions["note"]:
         assert note[:40] not in text, "a note written with hindsight reached the sliders"
-    assert isinstance(fw.forecast_sliders(questions), widgets.VBox)
 
 
 def test_forecast_sliders_start_from_given_forecasts() -> None:
     questions = load_forecast_questions()
     start = dict.fromkeys(questions["question_id"], 0.2)
-    _box, first, _ = fw._build_forecast_sliders(questions, start)
-    assert first.value == 0.2
+    box = fw.forecast_sliders(questions, start)
+    assert box.children[1].value == 0.2
     with pytest.raises(CourseInputError):
         fw.forecast_sliders(questions, {"q01": 0.2})
 
@@ -49,9 +49,9 @@ def test_calibration_explorer_switches_forecaster_and_bins() -> None:
         "ten": simulate_calibrated_forecaster(10),
         "thousand": simulate_calibrated_forecaster(1000),
     }
-    box, bins, picture = fw._build_calibration_explorer(series)
-    chooser = box.children[0].children[0]
-    numbers = box.children[2]
+    box = fw.calibration_explorer(series)
+    chooser, bins = box.children[0].children
+    picture, numbers = box.children[1], box.children[2]
     assert chooser.description == "Forecaster"
     assert bins.description == "Bins"
     assert "alt=" in picture.value

@@ -10,7 +10,13 @@ for the topic packages those modules use:
    module 05 may discuss;
 2. they do not use module 05's data or package;
 3. package code that loads a dataset holding rows after 2015 filters them out;
-4. what the answer keys *show* when they run (their outputs) passes the same scan.
+4. what the answer keys *show* when they run (their outputs) passes the same scan;
+5. the data know *when* each figure became public (its ``published`` date), a figure about
+   a period is never dated before the period ended, and code that loads a dataset with
+   figures published after the cutoff filters on that date (``known_by``), not on the
+   period the figure describes;
+6. the prose of modules 00-04 quotes no figure that was published after the cutoff;
+7. the glossary, which every module links to, passes the same scan as the modules.
 
 Web addresses are left out of the year scan: a page published in, say, 2021 can be the
 source of a 2015 fact, and its address often carries its date. A few later dates were
@@ -27,13 +33,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import numpy as np
+import pandas as pd
 import pytest
 from conftest import MODULES, NOTEBOOKS, ROOT, SOURCE, ExecutedNotebooks
+
+from postparis.data import INFORMATION_CUTOFF, read_dataset
 
 FIRST_HINDSIGHT_MODULE = "05"
 EARLIER_MODULES = [m for m in MODULES if m[:2] < FIRST_HINDSIGHT_MODULE]
 
-#: The topic packages of modules 00-04 (a module ``start.py`` or a folder ``dialogue/``).
+#: The topic packages of modules 00-04 (each a folder, like ``dialogue/``).
 TOPIC_PACKAGES = ("start", "argument", "sanctions", "proxies", "dialogue")
 
 #: A four-digit year from 2016 to 2026 that is not part of a longer number.
@@ -70,6 +80,10 @@ ALLOWED: tuple[tuple[str, str], ...] = (
     (
         r"2016-01-01",
         "The first day after the cutoff, used in code as an exclusive boundary.",
+    ),
+    (
+        r"\(FAT\\?\* '19\)\*?, 2019",
+        "The glossary cites a 2019 paper on a method (model cards), not an event after 2015.",
     ),
 )
 
@@ -225,7 +239,7 @@ def test_the_earlier_modules_are_found() -> None:
     assert "00-start-here" in EARLIER_MODULES
     assert all(m[:2] < FIRST_HINDSIGHT_MODULE for m in EARLIER_MODULES)
     assert "05-what-happened-next" not in EARLIER_MODULES
-    assert (ROOT / "src" / "postparis" / "start.py") in _package_files()
+    assert (ROOT / "src" / "postparis" / "start" / "model.py") in _package_files()
 
 
 @pytest.mark.parametrize("path", _earlier_notebooks(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -273,3 +287,190 @@ def test_earlier_answer_keys_show_nothing_after_2015(
             text = _output_text(json.loads(json.dumps(output)))
             findings.extend(scan_text(text, f"{module} output of cell {index}"))
     assert not findings, "Hindsight in what a module shows:\n" + "\n".join(map(str, findings))
+
+
+# -- dates of knowledge: the data ----------------------------------------------------------
+
+#: Datasets of modules 00-04 whose rows are dated figures and events: each must say when
+#: every row became public.
+DATED_FIGURES = ("russia_economy", "syria_2015", "afghanistan_stinger")
+GLOSSARY = NOTEBOOKS / "glossary.ipynb"
+
+
+def _known_on(frame: pd.DataFrame) -> pd.Series:
+    """When each row became public: ``published`` if the data record it, else ``date``."""
+    return frame["published"] if "published" in frame.columns else frame["date"]
+
+
+def _period_over(frame: pd.DataFrame) -> pd.Series:
+    """The first day after the period each row describes (a quarter spans three months).
+
+    A figure that sums up a period (an average, a year's growth) cannot be known before
+    the period is over: 2015's average is known on 1 January 2016 at the earliest.
+    """
+    end = frame["date"].copy()
+    months = frame["date_precision"] == "month"
+    years = frame["date_precision"] == "year"
+    end[months] = frame.loc[months, "date"] + pd.offsets.MonthEnd(0)
+    end[years] = frame.loc[years, "date"] + pd.offsets.YearEnd(0)
+    if "period" in frame.columns:
+        quarters = frame["period"].str.contains("quarter")
+        end[quarters] = frame.loc[quarters, "date"] + pd.offsets.MonthEnd(3)
+    return end + pd.Timedelta(days=1)
+
+
+def _describes_a_period(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose figure sums up a span of time (an average, a year, a quarter)."""
+    if "period" not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame["period"].str.contains(
+        r"average|year|quarter|December on December", regex=True
+    ) & ~frame["period"].str.contains(r"forecast|short run|medium term", regex=True)
+
+
+@pytest.mark.parametrize("name", DATED_FIGURES)
+def test_every_dated_figure_says_when_it_became_public(name: str) -> None:
+    frame = read_dataset(name)
+    assert "published" in frame.columns, (
+        f"{name}.csv does not record when its figures became public (a 'published' column); "
+        "without it the cutoff can only filter on the period a figure describes."
+    )
+    assert frame["published"].notna().all(), name
+
+
+@pytest.mark.parametrize("name", DATED_FIGURES)
+def test_no_figure_is_known_before_its_period_ends(name: str) -> None:
+    frame = read_dataset(name)
+    period = _describes_a_period(frame)
+    early = frame[period & (_known_on(frame) < _period_over(frame))]
+    assert early.empty, (
+        f"{name}.csv dates figures before the period they describe was over, so the cutoff "
+        "keeps figures published later:\n"
+        + early[["date", "period", "indicator", "value"]].to_string()
+    )
+
+
+@pytest.mark.parametrize("name", DATED_FIGURES)
+def test_after_publication_follows_the_date_of_knowledge(name: str) -> None:
+    frame = read_dataset(name)
+    period = _describes_a_period(frame)
+    known = _known_on(frame).where(~period, np.maximum(_known_on(frame), _period_over(frame)))
+    wrong = frame[frame["after_publication"] != (known > pd.Timestamp("2015-11-16"))]
+    assert wrong.empty, (
+        f"{name}.csv flags figures public only after 16 November 2015 as known before it:\n"
+        + wrong.drop(columns=["source_url", "note"], errors="ignore").to_string()
+    )
+
+
+def _late_rows(name: str) -> pd.DataFrame:
+    frame = read_dataset(name)
+    known = _known_on(frame)
+    period = _describes_a_period(frame)
+    known = known.where(~period, np.maximum(known, _period_over(frame)))
+    return frame[known > INFORMATION_CUTOFF]
+
+
+def _code_sources() -> list[tuple[str, str]]:
+    """(where, text) of every code cell of modules 00-04 and every topic-package file."""
+    found = []
+    for path in _earlier_notebooks():
+        nb = nbformat.read(path, as_version=4)
+        rel = path.relative_to(ROOT)
+        found.extend(
+            (f"{rel}, cell {i}", c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+        )
+    found.extend(
+        (str(p.relative_to(ROOT)), p.read_text(encoding="utf-8")) for p in _package_files()
+    )
+    return found
+
+
+LOADER_OF = {
+    "russia_economy": "load_russia_economy(",
+    "syria_2015": "load_syria_2015(",
+    "afghanistan_stinger": "load_afghanistan(",
+}
+#: Package helpers that keep only rows known on the day they describe (checked below).
+SAME_DAY_HELPERS = ("rouble_rates(",)
+PERIOD_FILTER = re.compile(r"\[\s*[\"']date[\"']\s*\]\s*<=?\s*INFORMATION_CUTOFF")
+
+
+def test_code_filters_late_figures_by_when_they_were_published() -> None:
+    late = [name for name in DATED_FIGURES if not _late_rows(name).empty]
+    findings = []
+    for where, text in _code_sources():
+        for name in late:
+            if LOADER_OF[name] not in text:
+                continue
+            if PERIOD_FILTER.search(text):
+                findings.append(f"{where}: filters {name} on the period a figure describes")
+            elif not any(w in text for w in ("known_by(", "published", *SAME_DAY_HELPERS)):
+                findings.append(
+                    f"{where}: loads {name}, which holds figures published after the "
+                    "cutoff, without filtering them (use postparis.data.known_by)"
+                )
+    assert not findings, "\n".join(findings)
+
+
+def test_same_day_helpers_keep_only_what_was_known_by_the_cutoff() -> None:
+    from postparis.data import known_by, load_russia_economy
+    from postparis.sanctions.model import rouble_rates
+
+    economy = load_russia_economy()
+    rates = rouble_rates(economy)
+    known = known_by(economy)
+    assert set(rates.index) <= set(known["date"]), "rouble_rates returns a rate not yet public"
+
+
+KEYWORDS = {
+    "Real GDP growth": r"GDP|econom",
+    "CPI inflation": r"inflation|prices",
+    "Net private capital outflow": r"capital",
+    "Brent crude price": r"Brent|oil",
+    "RUB per USD": r"roubles?|rubles?",
+    "CBR key rate": r"key rate|interest",
+}
+
+
+def _number_pattern(value: float) -> re.Pattern[str]:
+    text = f"{abs(value):g}"
+    return re.compile(rf"(?<![\d.]){re.escape(text)}(?![\d])")
+
+
+def test_module_prose_quotes_no_figure_published_after_the_cutoff() -> None:
+    late = _late_rows("russia_economy")
+    prose = []
+    for path in [*_earlier_notebooks(), GLOSSARY]:
+        nb = nbformat.read(path, as_version=4)
+        prose.extend(
+            (f"{path.relative_to(ROOT)}, cell {i}", line)
+            for i, c in enumerate(nb.cells)
+            if c.cell_type == "markdown"
+            for line in c.source.splitlines()
+        )
+    findings = []
+    for _, row in late.iterrows():
+        keyword = re.compile(KEYWORDS.get(row["indicator"], r"$^"), re.IGNORECASE)
+        number = _number_pattern(row["value"])
+        for where, line in prose:
+            if number.search(URL.sub(" ", line)) and keyword.search(line):
+                findings.append(
+                    f"{where}: quotes {row['indicator']} {row['value']:g} ({row['period']} "
+                    f"{row['date']:%Y}), published after the cutoff: {line.strip()[:120]!r}"
+                )
+    assert not findings, "\n".join(findings)
+
+
+def test_the_glossary_gives_nothing_away() -> None:
+    findings = [f for where, text in _notebook_texts(GLOSSARY) for f in scan_text(text, where)]
+    assert not findings, "Hindsight in the glossary:\n" + "\n".join(map(str, findings))
+
+
+def test_the_glossary_does_not_answer_the_exercises() -> None:
+    """An entry an exercise links to must not hand out that exercise's answer."""
+    texts = dict(_notebook_texts(GLOSSARY))
+    thesis = next(t for t in texts.values() if t.startswith("### Thesis"))
+    assert not re.search(r"first paragraph|paragraph 1\b|¶\s*1\b", thesis), (
+        "The glossary's 'Thesis' entry says where the article states its thesis, which is "
+        "what module 01 asks learners to find."
+    )

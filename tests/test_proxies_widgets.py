@@ -22,13 +22,10 @@ from postparis.proxies.plots import (
     plot_estimate_ranges,
     plot_expected_value,
     plot_timeline,
+    render_analogy_summary,
     timeline_alt_text,
 )
-from postparis.proxies.widgets import (
-    analogy_scorecard,
-    decision_explorer,
-    render_analogy_summary,
-)
+from postparis.proxies.widgets import analogy_scorecard, decision_explorer
 from postparis.validation import CourseInputError
 from postparis_instructor.widget_catalogue import controls as _controls
 

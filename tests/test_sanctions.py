@@ -343,10 +343,10 @@ def test_render_timeline_rows_escapes_and_counts() -> None:
             "sector": ["all"],
         }
     )
-    out = widgets.render_timeline_rows(rows)
+    out = plots.render_timeline_rows(rows)
     assert "&lt;script&gt;" in out
     assert "<b>1 row</b>" in out
-    assert "0 rows" in widgets.render_timeline_rows(rows.iloc[0:0])
+    assert "0 rows" in plots.render_timeline_rows(rows.iloc[0:0])
 
 
 def test_bargain_explorer_updates_chart_and_summary() -> None:
@@ -368,7 +368,7 @@ def test_bargain_explorer_updates_chart_and_summary() -> None:
 
 
 def test_bargain_summary_covers_every_case() -> None:
-    assert "Even lifting all" in widgets.render_bargain_summary(
+    assert "Even lifting all" in plots.render_bargain_summary(
         BargainParameters(2.0, 0.0, 5.0, 4.0, 3.0)
     )
-    assert "more than 50%" in widgets.render_bargain_summary(DEFAULT_BARGAIN)
+    assert "more than 50%" in plots.render_bargain_summary(DEFAULT_BARGAIN)

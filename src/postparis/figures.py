@@ -11,13 +11,14 @@ Every chart in the course
   ignores the ``alt`` key of image output metadata (jupyter/enhancement-proposals#120),
   but keeps the ``alt`` attribute of an HTML image, in the notebook and in exported HTML.
 
-Plot helpers in the topic modules take ``ax=None`` and return the ``Axes``, so that
-exercises can reuse them.
+Plot helpers in the topic modules take ``ax=None`` (:func:`use_axes` makes a new figure
+then) and return the ``Axes``, so that exercises can reuse them.
 
 Rendering is one Agg draw and a PNG encode (no ``savefig``, which draws twice when a
-layout engine is set). A widget that redraws its chart on every move keeps a
-:class:`LiveFigure`: the layout is computed once, the static parts are drawn once, and
-each move draws only the artists that move over that cached background.
+layout engine is set). A widget that redraws its chart keeps a :class:`LiveFigure`, the
+one renderer of live charts: the layout is computed once, the static parts are drawn
+once, and each move draws only the artists that move over that cached background; a
+chart with a few discrete states is drawn once per state and remembered.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 
@@ -35,6 +36,8 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.text import Text
 from PIL import Image
 
 from postparis.validation import CourseInputError
@@ -46,10 +49,12 @@ __all__ = [
     "AccessibleFigure",
     "LiveFigure",
     "add_source",
+    "by_gid",
     "course_style",
     "figure_html",
     "new_figure",
     "show_figure",
+    "use_axes",
 ]
 
 #: Okabe & Ito (2008), "Color Universal Design": eight colours distinguishable with the
@@ -120,6 +125,32 @@ def new_figure(width: float = 7.0, height: float = 3.8) -> tuple[Figure, Axes]:
     return fig, ax
 
 
+def use_axes(ax: Axes | None, width: float = 7.0, height: float = 3.8) -> Axes:
+    """Return ``ax``, or the axes of a new course-style figure when ``ax`` is None.
+
+    Every ``plot_*`` helper starts with it, so that it draws on the axes an exercise
+    gives it, or on a figure of its own.
+    """
+    return ax if ax is not None else new_figure(width, height)[1]
+
+
+def by_gid(ax: Axes, gid: str) -> Artist:
+    """Return the artist a plot helper drew on ``ax`` under the name ``gid``.
+
+    Plot helpers name the artists a widget moves (``ax.plot(..., gid="ev-line")``), so
+    that their ``update_*`` partners find them again.
+
+    Raises
+    ------
+    LookupError
+        If no artist on ``ax`` has that name (the axes were not drawn by that helper).
+    """
+    for artist in ax.get_children():
+        if artist.get_gid() == gid:
+            return artist
+    raise LookupError(f"nothing named {gid!r} on these axes: draw them with the plot helper")
+
+
 def add_source(ax: Axes, text: str) -> None:
     """Write a source line under the plot, e.g. ``"Source: Bank of Russia"``.
 
@@ -143,10 +174,10 @@ def add_source(ax: Axes, text: str) -> None:
         va="bottom",
         annotation_clip=False,
     )
-    fig = ax.figure
-    if fig is not None and fig.get_layout_engine() is not None:
+    engine = ax.get_figure(root=True).get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
         # Leave room for the source line under the axes.
-        fig.get_layout_engine().set(h_pad=0.15)
+        engine.set(h_pad=0.15)
 
 
 def _agg_canvas(fig: Figure) -> FigureCanvasAgg:
@@ -158,10 +189,10 @@ def _agg_canvas(fig: Figure) -> FigureCanvasAgg:
 
 
 def _encode_png(canvas: FigureCanvasAgg, compress_level: int) -> bytes:
+    """Encode the canvas as PNG; the figures are opaque, so without the alpha channel."""
     buffer = io.BytesIO()
-    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(
-        buffer, format="PNG", compress_level=compress_level
-    )
+    rgb = np.ascontiguousarray(np.asarray(canvas.buffer_rgba())[:, :, :3])
+    Image.fromarray(rgb).save(buffer, format="PNG", compress_level=compress_level)
     return buffer.getvalue()
 
 
@@ -243,26 +274,31 @@ def figure_html(
 
 
 class LiveFigure:
-    """A figure a widget redraws on every move, rendered fast enough for a slider.
+    """The one renderer of the charts that widgets redraw, fast enough for a slider.
 
-    The first render computes the layout (then frozen: the layout engine is switched
-    off, so later renders skip it) and draws everything except the *moving* artists;
-    that background is cached. Each later render restores the background and draws
-    only the moving artists over it (matplotlib's "blitting"), then encodes a quickly
-    compressed PNG. When something else changes (axis limits, a title, a static
-    artist), the background is drawn again: automatically when an axes' limits, title
-    or labels change, or when the ``key`` passed to :meth:`html` changes.
+    A widget draws its chart with its topic's ``plot_*`` helper, then keeps the figure
+    here and asks for HTML after each move. Two ways make that fast, and they combine:
+
+    * **Moving artists** (matplotlib's "blitting"). The first render computes the
+      layout (then frozen: later renders skip it) and draws everything except the
+      artists that move; that background is kept. Each later render restores it and
+      draws only the moving artists. The background is drawn again when something
+      else changes: an axes' limits, title or labels (unless that axis or title is
+      itself one of the moving artists), or the ``key`` passed to :meth:`html`. The
+      last few backgrounds are kept, so going back to an earlier state costs no redraw.
+    * **Remembered states.** A chart with a few discrete states (a drop-down, a check
+      box) is drawn once per state by :meth:`remember`, and shown again from memory.
+
+    Renders are PNG, quickly compressed, in the markup :func:`figure_html` writes.
 
     Parameters
     ----------
     fig
-        The figure, e.g. from :func:`new_figure`, with its static parts drawn.
+        The figure, e.g. from :func:`new_figure`, drawn by a plot helper.
     moving
         The artists that change from one move to the next (lines whose data changes,
-        a marker, a band...). They are drawn on top of everything else.
-    freeze_layout
-        Compute the layout once, at the first render (default), instead of on every
-        full redraw.
+        a marker, a band, an axis whose limits follow the data...). They are drawn on
+        top of everything else, in this order.
     dpi
         Render at this resolution (default: the figure's).
 
@@ -277,13 +313,11 @@ class LiveFigure:
     True
     """
 
+    #: How many backgrounds (one per state of the static parts) are kept.
+    BACKGROUNDS = 12
+
     def __init__(
-        self,
-        fig: Figure,
-        moving: Iterable[Artist] = (),
-        *,
-        freeze_layout: bool = True,
-        dpi: float | None = None,
+        self, fig: Figure, moving: Iterable[Artist] = (), *, dpi: float | None = None
     ) -> None:
         self.fig = fig
         self.moving = list(moving)
@@ -292,21 +326,23 @@ class LiveFigure:
         if dpi is not None:
             fig.set_dpi(dpi)
         self.canvas = _agg_canvas(fig)
-        self.freeze_layout = freeze_layout
-        self._background: Any = None
-        self._state: Hashable = None
+        self._backgrounds: dict[Hashable, Any] = {}
+        self._remembered: dict[Hashable, str] = {}
 
     def _axes_state(self) -> tuple[Hashable, ...]:
-        """Limits, title and labels of every axes (those not drawn as moving artists)."""
+        """Limits, title and labels of every axes, except those drawn as moving artists."""
         moving = {id(artist) for artist in self.moving}
 
-        def text(artist: Artist) -> str | None:
-            return None if id(artist) in moving else artist.get_text()  # type: ignore[attr-defined]
+        def text(artist: Text) -> str | None:
+            return None if id(artist) in moving else artist.get_text()
+
+        def limits(axis: Artist, values: tuple[float, float]) -> tuple[float, ...] | None:
+            return None if id(axis) in moving else tuple(values)
 
         return tuple(
             (
-                tuple(ax.get_xlim()),
-                tuple(ax.get_ylim()),
+                limits(ax.xaxis, ax.get_xlim()),
+                limits(ax.yaxis, ax.get_ylim()),
                 text(ax.title),
                 text(ax.xaxis.label),
                 text(ax.yaxis.label),
@@ -317,7 +353,8 @@ class LiveFigure:
 
     def invalidate(self) -> None:
         """Draw everything again at the next render (e.g. after changing a static artist)."""
-        self._background = None
+        self._backgrounds.clear()
+        self._remembered.clear()
 
     def png(self, key: Hashable = None) -> bytes:
         """Return the current chart as PNG bytes.
@@ -325,18 +362,21 @@ class LiveFigure:
         Parameters
         ----------
         key
-            Anything hashable describing the static parts; when it changes from the last
-            render, the background is drawn again.
+            Anything hashable describing the static parts; when it differs from every
+            kept background, the background is drawn again.
         """
         state = (key, self._axes_state())
-        if self._background is None or state != self._state:
+        background = self._backgrounds.get(state)
+        if background is None:
             self.canvas.draw()  # animated (moving) artists are skipped here
-            if self.freeze_layout and self.fig.get_layout_engine() is not None:
-                self.fig.set_layout_engine("none")
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self._state = state
+            if self.fig.get_layout_engine() is not None:
+                self.fig.set_layout_engine("none")  # keep the layout just computed
+            background = self.canvas.copy_from_bbox(self.fig.bbox)
+            if len(self._backgrounds) >= self.BACKGROUNDS:
+                self._backgrounds.pop(next(iter(self._backgrounds)))
+            self._backgrounds[state] = background
         else:
-            self.canvas.restore_region(self._background)
+            self.canvas.restore_region(background)
         for artist in self.moving:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
@@ -344,9 +384,6 @@ class LiveFigure:
 
     def html(self, alt: str, caption: str, *, key: Hashable = None) -> str:
         """Return the current chart as an HTML ``<figure>`` with alt text and a caption.
-
-        The markup is the one :func:`figure_html` produces, so screen readers get the
-        ``alt`` text of the ``<img>`` as usual.
 
         Raises
         ------
@@ -356,6 +393,22 @@ class LiveFigure:
         _check_alt_and_caption(alt, caption)
         src = "data:image/png;base64," + base64.b64encode(self.png(key)).decode("ascii")
         return _figure_markup(src, alt, caption)
+
+    def remember(self, state: Hashable, draw: Callable[[], tuple[str, str]]) -> str:
+        """Return the chart for ``state``, drawing it only the first time it is asked for.
+
+        Parameters
+        ----------
+        state
+            What the chart shows, e.g. the values of the widget's controls.
+        draw
+            Draws the chart for ``state`` on the figure (typically: clear the axes, call
+            the topic's plot helper) and returns its ``(alt, caption)``.
+        """
+        if state not in self._remembered:
+            alt, caption = draw()
+            self._remembered[state] = self.html(alt, caption, key=state)
+        return self._remembered[state]
 
 
 class AccessibleFigure:

@@ -7,15 +7,21 @@ on, never a traceback from deep inside a helper.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from numbers import Real
+
+import pandas as pd
 
 __all__ = [
     "CourseInputError",
     "check_choice",
+    "check_date",
     "check_fraction",
+    "check_keys",
     "check_number",
     "check_probability",
 ]
@@ -148,3 +154,76 @@ def check_choice(value: object, choices: Iterable[str], kind: str) -> str:
         raise CourseInputError(f"There is no {kind} called {value!r}. Did you mean {suggestion}?")
     listed = ", ".join(repr(o) for o in options)
     raise CourseInputError(f"There is no {kind} called {value!r}. Choose one of: {listed}.")
+
+
+#: A date written as ISO text, optionally with a time: "2014-07-17", "2015-09-30 18:00".
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?")
+
+
+def check_date(value: object, name: str) -> pd.Timestamp:
+    """Return ``value`` as a Timestamp, or explain why it is not a date.
+
+    A date may be a pandas Timestamp, a :class:`datetime.date`, or text written the
+    ISO way, ``"2014-07-17"`` (optionally with a time, ``"2015-09-30 18:00"``).
+
+    Examples
+    --------
+    >>> check_date("2015-11-16", "The day")
+    Timestamp('2015-11-16 00:00:00')
+    """
+    stamp: object = pd.NaT
+    if isinstance(value, pd.Timestamp | dt.date):
+        stamp = pd.Timestamp(value)
+    elif isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            stamp = pd.Timestamp(value.strip())
+        except ValueError:
+            stamp = pd.NaT
+    if isinstance(stamp, pd.Timestamp) and not pd.isna(stamp):
+        return stamp
+    raise CourseInputError(
+        f"{name} must be a date written like '2014-07-17' (or a pandas Timestamp); "
+        f"you gave {value!r}."
+    )
+
+
+def check_keys(
+    value: object, expected: Sequence[str], *, not_a_dict: str, unknown: str, missing: str
+) -> dict[str, object]:
+    """Return ``value`` as a dict with exactly the keys ``expected``, in that order.
+
+    Each exercise words its own messages; in them ``{names}`` stands for the keys
+    concerned (quoted for unknown keys), ``{count}`` for how many there are,
+    ``{type}`` for the type the learner gave.
+
+    Parameters
+    ----------
+    value
+        What the learner gave: it should be a dict.
+    expected
+        Every key it must have, and no other.
+    not_a_dict, unknown, missing
+        The message when ``value`` is not a dict, names a key not expected, or misses
+        one.
+
+    Raises
+    ------
+    CourseInputError
+        With the matching message.
+
+    Examples
+    --------
+    >>> check_keys({"b": 2, "a": 1}, ["a", "b"], not_a_dict="", unknown="", missing="")
+    {'a': 1, 'b': 2}
+    """
+    if not isinstance(value, Mapping):
+        raise CourseInputError(not_a_dict.format(type=type(value).__name__))
+    given = {str(key): item for key, item in value.items()}
+    extra = [key for key in given if key not in expected]
+    if extra:
+        names = ", ".join(repr(key) for key in extra)
+        raise CourseInputError(unknown.format(names=names, count=len(extra)))
+    absent = [key for key in expected if key not in given]
+    if absent:
+        raise CourseInputError(missing.format(names=", ".join(absent), count=len(absent)))
+    return {key: given[key] for key in expected}

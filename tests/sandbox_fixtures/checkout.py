@@ -38,7 +38,7 @@ def reachable_by_everyone(path: Path) -> bool:
     """Return True if an ordinary account can run ``path`` (every folder above allows it)."""
     real = path.resolve()
     folders_ok = all(folder.stat().st_mode & 0o001 for folder in real.parents)
-    return folders_ok and bool(real.stat().st_mode & 0o001)
+    return folders_ok and bool(real.stat().st_mode & 0o001)  # a folder: may be entered
 
 
 def make_checkout(parent: Path, base_python: str | None = None) -> Checkout:

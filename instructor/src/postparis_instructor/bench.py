@@ -65,6 +65,10 @@ __all__ = [
     "render_markdown",
 ]
 
+#: Earlier results kept beside ``results.json`` (same format): ``results.md`` shows
+#: them as "before" columns.
+BASELINE = "baseline.json"
+
 #: The parts of the benchmark, in the order they run.
 SECTIONS = ("widgets", "notebooks", "autograde", "class", "setup")
 
@@ -639,8 +643,18 @@ def _mark(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
-def render_markdown(results: dict[str, Any]) -> str:
-    """Return ``results.md``: every section as a table, with its machine and targets."""
+def _before(baseline: dict[str, Any] | None, section: str, *key: str) -> dict[tuple[str, ...], Any]:
+    """Index the rows of one section of the baseline by the given columns."""
+    rows = ((baseline or {}).get(section) or {}).get("rows", [])
+    return {tuple(str(r[k]) for k in key): r for r in rows}
+
+
+def render_markdown(results: dict[str, Any], baseline: dict[str, Any] | None = None) -> str:
+    """Return ``results.md``: every section as a table, with its machine and targets.
+
+    With a ``baseline`` (earlier results), the widget and notebook tables also show
+    what was measured before, row by row, and the baseline's date and commit.
+    """
     t = TARGETS
     lines = [
         "# Benchmark results",
@@ -663,8 +677,18 @@ def render_markdown(results: dict[str, Any]) -> str:
             "",
         ]
 
+    if baseline is not None:
+        when = {name: s["machine"]["date"] for name, s in baseline.items() if "machine" in s}
+        lines += [
+            "",
+            "The *before* columns come from `benchmarks/baseline.json`: "
+            + "; ".join(f"{name} measured {date}" for name, date in sorted(when.items()))
+            + ". "
+            + str(baseline.get("note", "")),
+        ]
     if "widgets" in results:
         section = results["widgets"]
+        earlier = _before(baseline, "widgets", "name", "control")
         lines += ["", "## Widget latency", *machine(section)]
         lines += [
             "Every control of every widget: the time from setting its value in code to "
@@ -673,16 +697,22 @@ def render_markdown(results: dict[str, Any]) -> str:
             "each, one step at a time).",
             "",
             "| widget | control | build ms | median ms | p95 ms | max ms | CPU median ms "
-            "| output changed | target met |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---|",
+            "| output changed | target met | before: median / p95 / CPU median ms |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---|---:|",
         ]
         for r in section["rows"]:
             ok = r["median_ms"] <= t["widget_median_ms"] and r["p95_ms"] <= t["widget_p95_ms"]
+            old = earlier.get((r["name"], r["control"]))
+            was = (
+                f"{old['median_ms']:.1f} / {old['p95_ms']:.1f} / {old.get('cpu_median_ms', 0):.1f}"
+                if old
+                else "-"
+            )
             lines.append(
                 f"| {r['name']} | {r['control']} | {r['build_ms']:.0f} | {r['median_ms']:.1f} "
                 f"| {r['p95_ms']:.1f} | {r['max_ms']:.1f} | {r.get('cpu_median_ms', 0):.1f} "
                 f"| {r['changed']}/{r['moves']} "
-                f"| {_mark(ok)} |"
+                f"| {_mark(ok)} | {was} |"
             )
     if "notebooks" in results:
         section = results["notebooks"]
@@ -692,14 +722,19 @@ def render_markdown(results: dict[str, Any]) -> str:
             "its unanswered exercises fail by design) against the floor: a fresh kernel "
             f"running only the first code cell (the imports). Median of {section['repeat']}.",
             "",
-            "| module | notebook | full s | floor s | ratio | target met | slowest cells (last run) |",
-            "|---|---|---:|---:|---:|---|---|",
+            "| module | notebook | full s | floor s | ratio | target met | before: ratio "
+            "| slowest cells (last run) |",
+            "|---|---|---:|---:|---:|---|---:|---|",
         ]
+        earlier = _before(baseline, "notebooks", "module", "notebook")
         for r in section["rows"]:
             slow = "; ".join(r.get("slowest_cells", [])).replace("|", "\\|")
+            old = earlier.get((r["module"], r["notebook"]))
+            was = f"{old['ratio']:.2f}" if old else "-"
             lines.append(
                 f"| {r['module']} | {r['notebook']} | {r['full_s']:.1f} | {r['floor_s']:.1f} "
-                f"| {r['ratio']:.2f} | {_mark(r['ratio'] <= t['notebook_ratio'])} | {slow} |"
+                f"| {r['ratio']:.2f} | {_mark(r['ratio'] <= t['notebook_ratio'])} | {was} "
+                f"| {slow} |"
             )
     if "autograde" in results:
         section = results["autograde"]
@@ -757,9 +792,11 @@ def render_markdown(results: dict[str, Any]) -> str:
 
 def _write(folder: Path, results: dict[str, Any]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
+    before = folder / BASELINE
+    baseline = json.loads(before.read_text(encoding="utf-8")) if before.is_file() else None
     for name, text in (
         ("results.json", json.dumps(results, indent=2, sort_keys=True) + "\n"),
-        ("results.md", render_markdown(results)),
+        ("results.md", render_markdown(results, baseline)),
     ):
         path = folder / name
         if not path.is_file() or path.read_text(encoding="utf-8") != text:

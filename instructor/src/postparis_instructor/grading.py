@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from postparis_instructor.safety.names import escape_name
+
 __all__ = [
     "GradingError",
     "Outcome",
@@ -291,16 +293,26 @@ class _Submission:
 
 def _inspect(student: str, folder: Path, expected: set[str]) -> _Submission:
     """Look at a submission folder before grading and say what nbgrader will find."""
-    if not folder.is_dir():
+    from postparis_instructor.safety.files import check_submission_folder
+
+    if not os.path.lexists(folder):
         return _Submission(
             student, folder, (), "missing", f"no submission folder {folder.name} for this student"
         )
+    # Links, hard links and special files are moved aside before anything reads the folder.
+    usable, refused = check_submission_folder(folder)
+    if not usable:
+        return _Submission(student, folder, (), "missing", "; ".join(refused))
     names = tuple(sorted(p.name for p in folder.glob("*.ipynb")))
     if not names:
         others = sorted(p.name for p in folder.iterdir())[:4]
         found = f" (it holds {', '.join(others)})" if others else " (it is empty)"
         return _Submission(
-            student, folder, names, "no-notebook", f"no notebook in the folder{found}"
+            student,
+            folder,
+            names,
+            "no-notebook",
+            "; ".join([f"no notebook in the folder{found}", *refused]),
         )
     known = [n for n in names if n in expected]
     unknown = [n for n in names if n not in expected]
@@ -313,7 +325,7 @@ def _inspect(student: str, folder: Path, expected: set[str]) -> _Submission:
             "renamed",
             f"renamed notebook: found {', '.join(unknown)}, expected {wanted}",
         )
-    notes = tuple(f"ignored {name} (not a notebook of this assignment)" for name in unknown)
+    notes = (*refused, *(f"ignored {name} (not a notebook of this assignment)" for name in unknown))
     for name in known:
         try:
             content = json.loads((folder / name).read_bytes())
@@ -644,6 +656,13 @@ class _Worker:
             report["notes"].append(
                 "timestamp.txt is not a date: graded without a submission time (check lateness)"
             )
+        # Files refused at collect or grading time, and a forged-results flag.
+        from postparis_instructor.safety.files import refusal_notes
+        from postparis_instructor.safety.nbgrader_hooks import review_notes
+
+        root = Path(self.coursedir.root)
+        report["notes"] += refusal_notes(root, student, self.module)
+        report["notes"] += review_notes(root, student, self.module)
         try:
             report["score"], report["max_score"] = _auto_scores(
                 self.db_url, self.course_id, self.module, student
@@ -969,7 +988,9 @@ def format_progress(outcome: Outcome, done: int, total: int) -> str:
         what = f"SET ASIDE, {outcome.reason}"
     else:
         what = f"NOT graded: {outcome.reason}"
-    return f"[{done:>{width}}/{total}] {shown(outcome.student)}  {what}  ({outcome.seconds:.1f} s)"
+    what += "".join(f"; {note}" for note in outcome.notes if note.startswith("FLAGGED"))
+    line = f"[{done:>{width}}/{total}] {shown(outcome.student)}  {what}  ({outcome.seconds:.1f} s)"
+    return escape_name(line, backslashes=False)
 
 
 def format_table(outcomes: Sequence[Outcome], module: str, seconds: float, workers: int) -> str:
@@ -984,13 +1005,15 @@ def format_table(outcomes: Sequence[Outcome], module: str, seconds: float, worke
             "set aside": "SET ASIDE",
         }[outcome.status]
         why = "; ".join(part for part in (outcome.reason, *outcome.notes) if part)
+        if any(note.startswith("FLAGGED") for note in outcome.notes):
+            label += ", FLAGGED"
         rows.append(
             (
                 shown(outcome.student),
                 label,
                 outcome.score_text(),
                 f"{outcome.seconds:.1f}",
-                why or "",
+                escape_name(why or "", backslashes=False),
             )
         )
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]

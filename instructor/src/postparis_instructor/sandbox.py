@@ -9,9 +9,10 @@ a fresh unprivileged uid, with resource limits, a read-only file system and a pr
 
 Instructor commands (see ``docs/sandbox.md``)::
 
-    sudo .venv/bin/postparis-instructor sandbox install --enable assignments
-    postparis-instructor sandbox check
-    postparis-instructor sandbox enable|disable COURSE_DIR
+    sudo .venv/bin/postparis-instructor sandbox install --sudo-group "$(id -gn)" --enable assignments
+    .venv/bin/postparis-instructor sandbox check
+    .venv/bin/postparis-instructor sandbox enable|disable COURSE_DIR
+    sudo .venv/bin/postparis-instructor sandbox uninstall
 
 For tools that grade in parallel, :func:`sandbox_processes` and :func:`wait_until_reaped`
 tell whether sandboxed processes are still running; uids are allocated by each launch
@@ -161,7 +162,7 @@ def installed_settings(kernel_name: str = KERNEL_NAME) -> tuple[Path, dict[str, 
     except NoSuchKernel:
         raise SandboxSetupError(
             f"no kernel named {kernel_name!r}: run "
-            "`sudo postparis-instructor sandbox install` first"
+            "`sudo .venv/bin/postparis-instructor sandbox install` first (docs/sandbox.md)"
         ) from None
     candidates = [Path(arg) for arg in spec.argv if arg.endswith("/launch")]
     if not candidates:

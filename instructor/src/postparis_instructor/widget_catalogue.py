@@ -28,7 +28,7 @@ from postparis.forecasting.widgets import calibration_explorer, forecast_sliders
 from postparis.proxies.model import SCEPTIC_SCENARIO
 from postparis.proxies.widgets import analogy_scorecard, decision_explorer
 from postparis.sanctions.widgets import bargain_explorer, timeline_explorer
-from postparis.start import paragraph_explorer
+from postparis.start.widgets import paragraph_explorer
 
 __all__ = ["CATALOGUE", "WidgetCase", "controls", "output_state", "outputs"]
 

@@ -28,7 +28,7 @@ from typing import TypedDict
 import pandas as pd
 
 from postparis.data import load_actors, load_article_paragraphs, load_claims
-from postparis.validation import CourseInputError, check_choice, check_number
+from postparis.validation import CourseInputError, check_choice, check_keys, check_number
 
 __all__ = [
     "REASONS",
@@ -396,28 +396,19 @@ def check_stance_coding(coding: object, claim_ids: Sequence[str]) -> dict[str, i
         If ``coding`` is not a dict, misses an id, has an unknown id, or holds a value
         that is not a whole number from -2 to 2. The message names the ids concerned.
     """
-    wanted = list(claim_ids)
-    if not isinstance(coding, Mapping):
-        raise CourseInputError(
-            "A stance coding is a dict from claim id to stance, like "
-            f"{{'{wanted[0] if wanted else 'c02'}': 1, ...}}; you gave a "
-            f"{type(coding).__name__}."
-        )
-    missing = [c for c in wanted if c not in coding]
-    unknown = [str(c) for c in coding if c not in wanted]
-    if missing:
-        raise CourseInputError(
-            f"Your coding has no stance yet for {len(missing)} proposal(s): "
-            f"{', '.join(missing)}. Every proposal needs one."
-        )
-    if unknown:
-        raise CourseInputError(
-            f"Your coding has id(s) that are not proposals of this exercise: "
-            f"{', '.join(unknown)}. Use only: {', '.join(wanted)}."
-        )
+    wanted = [str(c) for c in claim_ids]
+    given = check_keys(
+        coding,
+        wanted,
+        not_a_dict="A stance coding is a dict from claim id to stance, like "
+        f"{{{{'{wanted[0] if wanted else 'c02'}': 1, ...}}}}; you gave a {{type}}.",
+        unknown="Your coding has id(s) that are not proposals of this exercise: "
+        f"{{names}}. Use only: {', '.join(wanted)}.",
+        missing="Your coding has no stance yet for {count} proposal(s): {names}. "
+        "Every proposal needs one.",
+    )
     checked: dict[str, int] = {}
-    for claim_id in wanted:
-        value = coding[claim_id]
+    for claim_id, value in given.items():
         if isinstance(value, bool) or not isinstance(value, Integral):
             raise CourseInputError(
                 f"The stance of {claim_id} must be a whole number from -2 to 2; you gave {value!r}."

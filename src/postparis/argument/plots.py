@@ -1,18 +1,27 @@
-"""Module 01's charts: the article's structure, its sources, and its proposals by stance.
+"""Module 01's charts and views: the article's structure, sources, proposals by stance.
 
 Every helper takes ``ax=None`` and returns the ``Axes``; the notebook passes the figure
 to :func:`postparis.figures.show_figure` with alt text and a caption. Colour is never the
 only cue: every category also has its own marker or hatch, and a legend or labels.
+The widgets' cards and the stance strip are HTML written here too.
 """
 
 from __future__ import annotations
+
+import html
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from postparis.argument.model import STANCE_LABELS, STANCE_VALUES
-from postparis.figures import MARKERS, PALETTE, add_source, new_figure
+from postparis.argument.model import (
+    STANCE_LABELS,
+    STANCE_VALUES,
+    ClaimLine,
+    ParagraphCard,
+    SpeakerCard,
+)
+from postparis.figures import MARKERS, PALETTE, add_source, use_axes
 from postparis.validation import CourseInputError
 
 __all__ = [
@@ -25,6 +34,9 @@ __all__ = [
     "plot_proposal_map",
     "plot_source_table",
     "plot_stance_comparison",
+    "render_paragraph_card",
+    "render_speaker_card",
+    "render_stance_strip",
 ]
 
 #: The paragraph roles of ``article_paragraphs.csv``, top to bottom on the chart.
@@ -45,12 +57,6 @@ _HATCHES = ("", "//", "..", "xx", "\\\\", "oo")
 _ARTICLE_SOURCE = "Source: course coding of Burke, EurasiaNet, Nov 2015 (data/)"
 
 
-def _axes(ax: Axes | None, width: float, height: float) -> Axes:
-    if ax is None:
-        _, ax = new_figure(width, height)
-    return ax
-
-
 def plot_argument_structure(paragraphs: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Plot each paragraph's role in the argument, in reading order.
 
@@ -67,7 +73,7 @@ def plot_argument_structure(paragraphs: pd.DataFrame, ax: Axes | None = None) ->
         Paragraphs 1-24 on the x axis, roles on the y axis (one marker shape per role);
         the paragraphs about the 16 November CSIS conference (8-24) are shaded.
     """
-    ax = _axes(ax, 7.5, 3.4)
+    ax = use_axes(ax, 7.5, 3.4)
     roles = [r for r in ROLE_ORDER if r in set(paragraphs["role"])]
     for i, role in enumerate(roles):
         rows = paragraphs.loc[paragraphs["role"] == role, "paragraph"]
@@ -137,7 +143,7 @@ def plot_source_table(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     if counts.isna().to_numpy().any() or (counts.to_numpy() < 0).any():
         raise CourseInputError("Every cell of the table should be a count (0, 1, 2 ...).")
     counts = counts.loc[counts.sum(axis=1).sort_values().index]
-    ax = _axes(ax, 7.0, 0.6 + 0.55 * len(counts) + 0.3 * len(counts.columns))
+    ax = use_axes(ax, 7.0, 0.6 + 0.55 * len(counts) + 0.3 * len(counts.columns))
     left = np.zeros(len(counts))
     y = np.arange(len(counts))
     for i, column in enumerate(counts.columns):
@@ -204,7 +210,7 @@ def plot_proposal_map(claims: pd.DataFrame, ax: Axes | None = None) -> Axes:
         marker (shape and colour by speaker, with a legend) labelled with its claim id.
     """
     proposals = claims.loc[claims["kind"] == "proposal"].sort_values("claim_id")
-    ax = _axes(ax, 7.5, 3.8)
+    ax = use_axes(ax, 7.5, 3.8)
     levers = sorted(set(proposals["lever"]))
     speakers = list(dict.fromkeys(proposals["actor_id"]))
     seen: dict[tuple[str, int], int] = {}
@@ -295,7 +301,7 @@ def plot_stance_comparison(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
         raise CourseInputError(
             "plot_stance_comparison needs the table that compare_codings(...) returns."
         )
-    ax = _axes(ax, 6.8, 1.2 + 0.3 * len(table))
+    ax = use_axes(ax, 6.8, 1.2 + 0.3 * len(table))
     rows = np.arange(len(table))
     yours = table["yours"].to_numpy(dtype=float)
     reference = table["reference"].to_numpy(dtype=float)
@@ -335,3 +341,109 @@ def plot_stance_comparison(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9)
     add_source(ax, "Reference: course coding (data/claims.csv)")
     return ax
+
+
+# -- the widgets' cards and tables ------------------------------------------------------
+
+
+def _claims_table(claims: list[ClaimLine], *, with_speaker: bool) -> str:
+    if not claims:
+        return "<p><b>Claims coded here:</b> none (this paragraph sets the scene).</p>"
+    head = "<th scope='col'>id</th><th scope='col'>¶</th>"
+    if with_speaker:
+        head += "<th scope='col'>who</th>"
+    head += (
+        "<th scope='col'>kind</th><th scope='col'>the claim, in our words</th>"
+        "<th scope='col'>lever</th><th scope='col'>reference stance</th>"
+    )
+    rows = []
+    for c in claims:
+        cells = f"<td>{c['claim_id']}</td><td>{c['paragraph']}</td>"
+        if with_speaker:
+            cells += f"<td>{html.escape(c['speaker'])}</td>"
+        cells += (
+            f"<td>{html.escape(c['kind'])}</td><td>{html.escape(c['statement'])}</td>"
+            f"<td>{html.escape(c['lever'])}</td>"
+            f"<td>{c['stance']:+d} ({html.escape(c['stance_label'])})</td>"
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    return (
+        "<table class='postparis-table'><caption>Claims coded here</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def render_paragraph_card(card: ParagraphCard) -> str:
+    """Return the HTML the explorer shows for one paragraph."""
+    who = ", ".join(card["speakers"]) or "the author's own voice"
+    if card["key_quote"]:
+        quote = (
+            f"<p><b>Key quotation</b> ({html.escape(card['quote_speaker'])}, "
+            f"¶{card['paragraph']}): &ldquo;{html.escape(card['key_quote'])}&rdquo;</p>"
+        )
+    else:
+        quote = "<p><b>Key quotation:</b> none chosen for this paragraph.</p>"
+    if card["reasons"]:
+        items = "".join(
+            f"<li><b>{r.reason_id}</b> ({r.direction} {r.thesis_part}): "
+            f"{html.escape(r.statement)}</li>"
+            for r in card["reasons"]
+        )
+        place = f"<p><b>In the argument map</b> this paragraph carries:</p><ul>{items}</ul>"
+    elif card["role"] == "thesis":
+        place = "<p><b>In the argument map:</b> this is the thesis itself (T1 and T2).</p>"
+    else:
+        place = "<p><b>In the argument map:</b> not part of a reason in the course's map.</p>"
+    return (
+        f"<div class='postparis-card'><p><b>Paragraph {card['paragraph']}</b> &middot; "
+        f"role: <i>{html.escape(card['role'])}</i> &middot; who speaks: {html.escape(who)}</p>"
+        f"<p><b>Our paraphrase:</b> {html.escape(card['paraphrase'])}</p>{quote}{place}"
+        f"{_claims_table(card['claims'], with_speaker=True)}</div>"
+    )
+
+
+def render_speaker_card(card: SpeakerCard) -> str:
+    """Return the HTML the explorer shows for one speaker."""
+    levers = ", ".join(card["levers"]) or "none"
+    n_proposals = sum(c["kind"] == "proposal" for c in card["claims"])
+    return (
+        f"<div class='postparis-card'><p><b>{html.escape(card['name'])}</b> "
+        f"({html.escape(card['country'])})</p>"
+        f"<p><b>At the time:</b> {html.escape(card['role_at_time'])}</p>"
+        f"<p><b>How the article gives their view:</b> {html.escape(card['voice'])}</p>"
+        f"<p><b>Levers their claims touch:</b> {html.escape(levers)} &middot; "
+        f"<b>proposals:</b> {n_proposals} of {len(card['claims'])} claims</p>"
+        f"{_claims_table(card['claims'], with_speaker=False)}</div>"
+    )
+
+
+def render_stance_strip(
+    labels: list[str], yours: list[int], reference: list[int], *, show_reference: bool
+) -> str:
+    """Return an HTML table placing each proposal on the scale: a text chart.
+
+    Each row is a proposal, each column a point of the scale; "● you" marks your code
+    and, when ``show_reference`` is true, "✕ ref" marks the course's. Being a table of
+    text, it reads the same to a screen reader as on screen, and it redraws instantly.
+    """
+    head = "".join(f"<th scope='col'>{v:+d}</th>" for v in STANCE_VALUES)
+    body = []
+    for label, mine, ref in zip(labels, yours, reference, strict=True):
+        cells = []
+        for v in STANCE_VALUES:
+            marks = []
+            if v == mine:
+                marks.append("<b>● you</b>")
+            if show_reference and v == ref:
+                marks.append("✕ ref")
+            cells.append(f"<td style='text-align:center'>{' '.join(marks)}</td>")
+        body.append(f"<tr><th scope='row'>{html.escape(label)}</th>{''.join(cells)}</tr>")
+    caption = "Your stance for each proposal" + (
+        " and the course's reference" if show_reference else ""
+    )
+    return (
+        f"<table class='postparis-table'><caption>{caption} "
+        "(-2 strongly confrontational ... +2 strongly cooperative)</caption>"
+        f"<thead><tr><th scope='col'>proposal</th>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )

@@ -22,100 +22,27 @@ from postparis.argument.model import (
     STANCE_LABELS,
     STANCE_VALUES,
     ArgumentData,
-    ClaimLine,
-    ParagraphCard,
-    SpeakerCard,
     agreement_sentence,
     paragraph_card,
     proposal_ids,
     speaker_card,
 )
+from postparis.argument.plots import (
+    render_paragraph_card,
+    render_speaker_card,
+    render_stance_strip,
+)
+from postparis.controls import LABEL
 
 __all__ = [
     "ArgumentMapExplorer",
     "StanceCoder",
     "argument_map_explorer",
-    "render_paragraph_card",
-    "render_speaker_card",
-    "render_stance_strip",
     "stance_coder",
 ]
 
-_LABEL_STYLE = {"description_width": "initial"}
-
 
 # -- the argument-map explorer ---------------------------------------------------------
-
-
-def _claims_table(claims: list[ClaimLine], *, with_speaker: bool) -> str:
-    if not claims:
-        return "<p><b>Claims coded here:</b> none (this paragraph sets the scene).</p>"
-    head = "<th scope='col'>id</th><th scope='col'>¶</th>"
-    if with_speaker:
-        head += "<th scope='col'>who</th>"
-    head += (
-        "<th scope='col'>kind</th><th scope='col'>the claim, in our words</th>"
-        "<th scope='col'>lever</th><th scope='col'>reference stance</th>"
-    )
-    rows = []
-    for c in claims:
-        cells = f"<td>{c['claim_id']}</td><td>{c['paragraph']}</td>"
-        if with_speaker:
-            cells += f"<td>{html.escape(c['speaker'])}</td>"
-        cells += (
-            f"<td>{html.escape(c['kind'])}</td><td>{html.escape(c['statement'])}</td>"
-            f"<td>{html.escape(c['lever'])}</td>"
-            f"<td>{c['stance']:+d} ({html.escape(c['stance_label'])})</td>"
-        )
-        rows.append(f"<tr>{cells}</tr>")
-    return (
-        "<table class='postparis-table'><caption>Claims coded here</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def render_paragraph_card(card: ParagraphCard) -> str:
-    """Return the HTML the explorer shows for one paragraph."""
-    who = ", ".join(card["speakers"]) or "the author's own voice"
-    if card["key_quote"]:
-        quote = (
-            f"<p><b>Key quotation</b> ({html.escape(card['quote_speaker'])}, "
-            f"¶{card['paragraph']}): &ldquo;{html.escape(card['key_quote'])}&rdquo;</p>"
-        )
-    else:
-        quote = "<p><b>Key quotation:</b> none chosen for this paragraph.</p>"
-    if card["reasons"]:
-        items = "".join(
-            f"<li><b>{r.reason_id}</b> ({r.direction} {r.thesis_part}): "
-            f"{html.escape(r.statement)}</li>"
-            for r in card["reasons"]
-        )
-        place = f"<p><b>In the argument map</b> this paragraph carries:</p><ul>{items}</ul>"
-    elif card["role"] == "thesis":
-        place = "<p><b>In the argument map:</b> this is the thesis itself (T1 and T2).</p>"
-    else:
-        place = "<p><b>In the argument map:</b> not part of a reason in the course's map.</p>"
-    return (
-        f"<div class='postparis-card'><p><b>Paragraph {card['paragraph']}</b> &middot; "
-        f"role: <i>{html.escape(card['role'])}</i> &middot; who speaks: {html.escape(who)}</p>"
-        f"<p><b>Our paraphrase:</b> {html.escape(card['paraphrase'])}</p>{quote}{place}"
-        f"{_claims_table(card['claims'], with_speaker=True)}</div>"
-    )
-
-
-def render_speaker_card(card: SpeakerCard) -> str:
-    """Return the HTML the explorer shows for one speaker."""
-    levers = ", ".join(card["levers"]) or "none"
-    n_proposals = sum(c["kind"] == "proposal" for c in card["claims"])
-    return (
-        f"<div class='postparis-card'><p><b>{html.escape(card['name'])}</b> "
-        f"({html.escape(card['country'])})</p>"
-        f"<p><b>At the time:</b> {html.escape(card['role_at_time'])}</p>"
-        f"<p><b>How the article gives their view:</b> {html.escape(card['voice'])}</p>"
-        f"<p><b>Levers their claims touch:</b> {html.escape(levers)} &middot; "
-        f"<b>proposals:</b> {n_proposals} of {len(card['claims'])} claims</p>"
-        f"{_claims_table(card['claims'], with_speaker=False)}</div>"
-    )
 
 
 class ArgumentMapExplorer(widgets.VBox):
@@ -151,10 +78,10 @@ class ArgumentMapExplorer(widgets.VBox):
             value="Paragraph",
             description="View by",
             tooltips=["Step through the 24 paragraphs", "Choose one of the article's voices"],
-            style=_LABEL_STYLE,
+            style=LABEL,
         )
         self.choice = widgets.Dropdown(
-            options=paragraph_options, value=start, description="Paragraph", style=_LABEL_STYLE
+            options=paragraph_options, value=start, description="Paragraph", style=LABEL
         )
         self.card = widgets.HTML(value=self._cards[start])
         self.choice.observe(self._show_choice, names="value")
@@ -193,38 +120,6 @@ def argument_map_explorer(data: ArgumentData | None = None, start: int = 1) -> A
 def _coding_code(coding: dict[str, int]) -> str:
     body = ", ".join(f'"{k}": {v}' for k, v in coding.items())
     return f"my_stances = {{{body}}}"
-
-
-def render_stance_strip(
-    labels: list[str], yours: list[int], reference: list[int], *, show_reference: bool
-) -> str:
-    """Return an HTML table placing each proposal on the scale: a text chart.
-
-    Each row is a proposal, each column a point of the scale; "● you" marks your code
-    and, when ``show_reference`` is true, "✕ ref" marks the course's. Being a table of
-    text, it reads the same to a screen reader as on screen, and it redraws instantly.
-    """
-    head = "".join(f"<th scope='col'>{v:+d}</th>" for v in STANCE_VALUES)
-    body = []
-    for label, mine, ref in zip(labels, yours, reference, strict=True):
-        cells = []
-        for v in STANCE_VALUES:
-            marks = []
-            if v == mine:
-                marks.append("<b>● you</b>")
-            if show_reference and v == ref:
-                marks.append("✕ ref")
-            cells.append(f"<td style='text-align:center'>{' '.join(marks)}</td>")
-        body.append(f"<tr><th scope='row'>{html.escape(label)}</th>{''.join(cells)}</tr>")
-    caption = "Your stance for each proposal" + (
-        " and the course's reference" if show_reference else ""
-    )
-    return (
-        f"<table class='postparis-table'><caption>{caption} "
-        "(-2 strongly confrontational ... +2 strongly cooperative)</caption>"
-        f"<thead><tr><th scope='col'>proposal</th>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
 
 
 class StanceCoder(widgets.VBox):
@@ -266,7 +161,7 @@ class StanceCoder(widgets.VBox):
                 value=0,
                 description=label,
                 continuous_update=False,
-                style=_LABEL_STYLE,
+                style=LABEL,
                 layout=widgets.Layout(width="36em"),
             )
             slider.observe(self._refresh, names="value")
@@ -279,7 +174,7 @@ class StanceCoder(widgets.VBox):
         self.compare = widgets.Checkbox(
             value=False,
             description="Show the course's reference coding and how far we agree",
-            style=_LABEL_STYLE,
+            style=LABEL,
             indent=False,
         )
         self.compare.observe(self._refresh, names="value")

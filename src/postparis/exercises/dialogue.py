@@ -8,8 +8,8 @@ import pandas as pd
 
 from postparis.checks import AnswerCheckFailed, answer, attempt, correct, digest, expect
 from postparis.data import load_new_start
-from postparis.dialogue import game
-from postparis.dialogue.newstart import through_cutoff
+from postparis.dialogue import model as game
+from postparis.dialogue.model import through_cutoff
 from postparis.exercises import Case, Namespace, check_function, check_value, expected
 
 

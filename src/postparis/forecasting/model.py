@@ -33,12 +33,13 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-from postparis.validation import CourseInputError, check_number, check_probability
+from postparis.validation import CourseInputError, check_keys, check_number, check_probability
 
 __all__ = [
     "HIDDEN_UNTIL_RESOLUTION",
     "STATUS_QUO",
     "STATUS_QUO_CONFIDENCE",
+    "TIMELINE_COLUMNS",
     "article_forecaster",
     "brier_by_question",
     "brier_score",
@@ -95,7 +96,11 @@ STATUS_QUO: dict[str, tuple[bool, str]] = {
         False,
         "Russia's food import ban was in force, prolonged in June 2015 to 5 Aug 2016. Lifting it would be a change.",
     ),
-    "q08": (True, "A treaty limiting strategic arms (New START) was in force."),
+    "q08": (
+        False,
+        "New START ran to 5 Feb 2021 and no extension or successor was under negotiation; "
+        "without a new decision (the same reading as q04) no treaty would be in force in 2026.",
+    ),
     "q09": (True, "Assad was president, backed since 30 Sep 2015 by Russian air strikes."),
     "q10": (True, "The EU's economic sanctions were in force."),
 }
@@ -121,6 +126,22 @@ def questions_as_of_2015(questions: pd.DataFrame) -> pd.DataFrame:
     hidden = [*HIDDEN_UNTIL_RESOLUTION, "article_implied", "confidence"]
     keep = [c for c in questions.columns if c not in hidden]
     return questions[keep].copy()
+
+
+#: What the learner is told about a question id that does not exist.
+_UNKNOWN_QUESTION = "There is no question {{names}}. The question ids are {first} to {last}."
+
+#: The columns of :func:`timeline_with_questions`, in order.
+TIMELINE_COLUMNS = (
+    "date",
+    "date_precision",
+    "event_id",
+    "category",
+    "event",
+    "resolves",
+    "source_publisher",
+    "confidence",
+)
 
 
 def _question_ids(question_ids: object) -> list[str]:
@@ -160,26 +181,16 @@ def validate_forecasts(forecasts: object, question_ids: object) -> dict[str, flo
     {'q01': 1.0, 'q02': 0.25}
     """
     ids = _question_ids(question_ids)
-    if not isinstance(forecasts, Mapping):
-        raise CourseInputError(
-            "Your forecasts should be a dict from question id to probability, like "
-            f'{{"{ids[0]}": 0.3, "{ids[1]}": 0.8, ...}}; you gave a {type(forecasts).__name__}.'
-        )
-    keys = [str(k) for k in forecasts]
-    unknown = [k for k in keys if k not in ids]
-    if unknown:
-        listed = ", ".join(repr(k) for k in unknown)
-        raise CourseInputError(
-            f"There is no question {listed}. The question ids are {ids[0]} to {ids[-1]}."
-        )
-    missing = [q for q in ids if q not in keys]
-    if missing:
-        listed = ", ".join(missing)
-        raise CourseInputError(
-            f"You have not given a probability for {listed}: every question needs one "
-            f"({len(ids)} in all). If you have no idea, 0.5 is a forecast too."
-        )
-    return {q: check_probability(forecasts[q], f"Your forecast for {q}") for q in ids}
+    checked = check_keys(
+        forecasts,
+        ids,
+        not_a_dict="Your forecasts should be a dict from question id to probability, like "
+        f'{{{{"{ids[0]}": 0.3, "{ids[1]}": 0.8, ...}}}}; you gave a {{type}}.',
+        unknown=_UNKNOWN_QUESTION.format(first=ids[0], last=ids[-1]),
+        missing="You have not given a probability for {names}: every question needs one "
+        f"({len(ids)} in all). If you have no idea, 0.5 is a forecast too.",
+    )
+    return {q: check_probability(p, f"Your forecast for {q}") for q, p in checked.items()}
 
 
 # -- the Brier score ----------------------------------------------------------------------
@@ -444,24 +455,16 @@ def validate_resolutions(resolutions: object, question_ids: object) -> dict[str,
         holds anything but 1 (yes) or 0 (no).
     """
     ids = _question_ids(question_ids)
-    if not isinstance(resolutions, Mapping):
-        raise CourseInputError(
-            "Your resolutions should be a dict from question id to 1 (yes) or 0 (no), like "
-            f'{{"{ids[0]}": 0, "{ids[1]}": 1, ...}}; you gave a {type(resolutions).__name__}.'
-        )
-    keys = [str(k) for k in resolutions]
-    unknown = [k for k in keys if k not in ids]
-    if unknown:
-        raise CourseInputError(
-            f"There is no question {', '.join(repr(k) for k in unknown)}. "
-            f"The question ids are {ids[0]} to {ids[-1]}."
-        )
-    missing = [q for q in ids if q not in keys]
-    if missing:
-        raise CourseInputError(f"You have not resolved {', '.join(missing)} yet.")
+    checked = check_keys(
+        resolutions,
+        ids,
+        not_a_dict="Your resolutions should be a dict from question id to 1 (yes) or 0 (no), "
+        f'like {{{{"{ids[0]}": 0, "{ids[1]}": 1, ...}}}}; you gave a {{type}}.',
+        unknown=_UNKNOWN_QUESTION.format(first=ids[0], last=ids[-1]),
+        missing="You have not resolved {names} yet.",
+    )
     out = {}
-    for q in ids:
-        value = resolutions[q]
+    for q, value in checked.items():
         if isinstance(value, bool) or value not in (0, 1):
             raise CourseInputError(
                 f"The resolution of {q} is {value!r}; write 1 if it resolved yes, 0 if no."
@@ -486,17 +489,7 @@ def timeline_with_questions(events: pd.DataFrame, questions: pd.DataFrame) -> pd
             resolves.setdefault(e, []).append(str(q))
     table = events.sort_values(["date", "event_id"]).copy()
     table["resolves"] = [", ".join(resolves.get(e, [])) for e in table["event_id"]]
-    columns = [
-        "date",
-        "date_precision",
-        "event_id",
-        "category",
-        "event",
-        "resolves",
-        "source_publisher",
-        "confidence",
-    ]
-    return table[columns].reset_index(drop=True)
+    return table[list(TIMELINE_COLUMNS)].reset_index(drop=True)
 
 
 # -- calibration --------------------------------------------------------------------------------

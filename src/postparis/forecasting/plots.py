@@ -1,4 +1,4 @@
-"""Charts for module 05: the 2015-2026 timeline, forecasters' scores, a reliability diagram.
+"""Charts and views for module 05: the timeline, forecasters' scores, reliability, tables.
 
 Each helper takes ``ax=None`` (a new course-style figure is made when it is None) and
 returns the ``Axes``, so an exercise can reuse it. Colour is never the only cue:
@@ -7,15 +7,37 @@ categories also differ by marker, and bars carry their value as text.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
+from IPython.display import HTML
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
-from postparis.figures import MARKERS, PALETTE, add_source, new_figure
-from postparis.forecasting.model import calibration_table
+from postparis.figures import MARKERS, PALETTE, add_source, by_gid, use_axes
+from postparis.forecasting.model import (
+    TIMELINE_COLUMNS,
+    calibration_table,
+    largest_calibration_gap,
+)
 
-__all__ = ["format_when", "plot_reliability", "plot_scores", "plot_timeline"]
+__all__ = [
+    "MAX_BINS",
+    "calibration_table_html",
+    "format_when",
+    "plot_reliability",
+    "plot_scores",
+    "plot_timeline",
+    "question_cards",
+    "reliability_alt_text",
+    "reliability_artists",
+    "timeline_table",
+    "update_reliability",
+]
+
+#: The most bins a reliability diagram shows (as many as calibration_table allows).
+MAX_BINS = 20
 
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -45,8 +67,7 @@ def plot_timeline(timeline: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax
         Where to draw; a new figure is made when None.
     """
-    if ax is None:
-        _, ax = new_figure(8.0, 4.2)
+    ax = use_axes(ax, 8.0, 4.2)
     categories = sorted(timeline["category"].unique())
     colours = list(PALETTE.values())[1:]
     for row, category in enumerate(categories):
@@ -83,8 +104,7 @@ def plot_scores(scores: Mapping[str, float], ax: Axes | None = None) -> Axes:
 
     Lower is better; the dashed line marks 0.25, the score of always saying 50%.
     """
-    if ax is None:
-        _, ax = new_figure(7.0, 0.6 * len(scores) + 1.4)
+    ax = use_axes(ax, 7.0, 0.6 * len(scores) + 1.4)
     names = list(scores)
     values = [float(scores[n]) for n in names]
     hatches = ["", "//", "..", "xx", "\\\\", "++", "oo", "--"]
@@ -113,24 +133,131 @@ def plot_reliability(
 
     Points on the dashed diagonal are perfectly calibrated; each point is labelled with
     how many forecasts fell in its bin, because a share of 1 out of 2 means little.
+    The points, their labels and the title can be moved to another forecaster or
+    number of bins by :func:`update_reliability`.
     """
-    if ax is None:
-        _, ax = new_figure(5.5, 4.0)
-    table = calibration_table(forecasts, outcomes, n_bins).dropna()
+    ax = use_axes(ax, 5.5, 4.0)
     ax.plot([0, 1], [0, 1], linestyle="--", color=PALETTE["black"], label="perfect calibration")
-    ax.plot(
-        table["mean_forecast"],
-        table["observed_share"],
-        marker="o",
-        color=PALETTE["vermillion"],
-        label=label,
-    )
-    for x, y, n in zip(table["mean_forecast"], table["observed_share"], table["n"], strict=True):
-        ax.annotate(f"n={n}", (x, y), xytext=(5, -10), textcoords="offset points", fontsize=8)
+    ax.plot([], [], marker="o", color=PALETTE["vermillion"], label=label, gid="reliability")
+    for k in range(MAX_BINS):
+        ax.annotate(
+            "", (0, 0), xytext=(5, -10), textcoords="offset points", fontsize=8, gid=f"bin-{k}"
+        )
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.05, 1.05)
     ax.set_xlabel("Mean forecast in the bin (probability of yes)")
     ax.set_ylabel("Share that happened")
     ax.legend(loc="upper left")
-    add_source(ax, "Source: data/forecast_questions.csv")
+    add_source(ax, "Source: data/forecast_questions.csv; simulated forecasters are made up")
+    update_reliability(ax, calibration_table(forecasts, outcomes, n_bins))
     return ax
+
+
+def reliability_artists(ax: Axes) -> list[Artist]:
+    """Return what :func:`update_reliability` changes: the title, the points, their labels."""
+    labels = [by_gid(ax, f"bin-{k}") for k in range(MAX_BINS)]
+    return [ax.title, by_gid(ax, "reliability"), *labels]
+
+
+def update_reliability(ax: Axes, table: pd.DataFrame, title: str = "") -> None:
+    """Show a table from :func:`~postparis.forecasting.model.calibration_table` on the axes.
+
+    The axes must have been drawn by :func:`plot_reliability`.
+    """
+    filled = table.loc[table["n"] > 0]
+    by_gid(ax, "reliability").set_data(filled["mean_forecast"], filled["observed_share"])  # type: ignore[attr-defined]  # a Line2D
+    rows = list(filled[["mean_forecast", "observed_share", "n"]].itertuples(index=False))
+    for k in range(MAX_BINS):
+        label = by_gid(ax, f"bin-{k}")
+        label.set_visible(k < len(rows))
+        if k < len(rows):
+            x, y, count = rows[k]
+            label.xy = (x, y)  # type: ignore[attr-defined]  # an Annotation
+            label.set_text(f"n={int(count)}")  # type: ignore[attr-defined]  # an Annotation
+    ax.set_title(title, fontsize=9)
+
+
+def reliability_alt_text(table: pd.DataFrame, name: str) -> str:
+    """Describe a reliability diagram of ``table`` for the forecaster ``name``, in words."""
+    filled = table.loc[table["n"] > 0]
+    points = "; ".join(
+        f"bin {lo:.1f}-{hi:.1f}: {c} forecasts, mean {m:.2f}, {s:.0%} happened"
+        for lo, hi, c, m, s in filled[
+            ["bin_low", "bin_high", "n", "mean_forecast", "observed_share"]
+        ].itertuples(index=False)
+    )
+    return (
+        f"Reliability diagram for {name} with {len(table)} bins. {points}. "
+        f"Largest gap from the diagonal: {largest_calibration_gap(table):.2f}."
+    )
+
+
+def calibration_table_html(table: pd.DataFrame) -> str:
+    """Return the bins of a calibration table as an HTML table, with each bin's gap."""
+    rows = []
+    for low, high, n, mean, share in table[
+        ["bin_low", "bin_high", "n", "mean_forecast", "observed_share"]
+    ].itertuples(index=False):
+        if n:
+            cells = f"<td>{n}</td><td>{mean:.2f}</td><td>{share:.2f}</td><td>{abs(mean - share):.2f}</td>"
+        else:
+            cells = "<td>0</td><td>-</td><td>-</td><td>-</td>"
+        rows.append(f"<tr><td>{low:.1f}-{high:.1f}</td>{cells}</tr>")
+    return (
+        "<table><thead><tr><th>bin</th><th>forecasts</th><th>mean forecast</th>"
+        "<th>share that happened</th><th>gap</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+# -- tables ------------------------------------------------------------------------------
+
+
+def _link(url: str, text: str) -> str:
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
+
+
+def question_cards(questions: pd.DataFrame) -> HTML:
+    """Show each question with its resolution date and criterion, as a table.
+
+    Only the columns of :func:`~postparis.forecasting.model.questions_as_of_2015` are
+    used, so passing the full table still shows no outcome.
+    """
+    rows = "".join(
+        f"<tr><td><b>{html.escape(str(q))}</b></td><td>{html.escape(str(text))}</td>"
+        f"<td>{when:%d %b %Y}</td><td>{html.escape(str(rule))}</td></tr>"
+        for q, text, when, rule in questions[
+            ["question_id", "question", "resolution_date", "criterion"]
+        ].itertuples(index=False)
+    )
+    return HTML(
+        "<table><thead><tr><th>id</th><th>question</th><th>resolves on</th>"
+        f"<th>criterion</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def timeline_table(timeline: pd.DataFrame, events: pd.DataFrame) -> HTML:
+    """Show the timeline with dates written as precisely as sourced and linked sources.
+
+    Parameters
+    ----------
+    timeline
+        From :func:`~postparis.forecasting.model.timeline_with_questions`.
+    events
+        From :func:`postparis.data.load_what_happened_next` (for the source links).
+    """
+    urls = dict(zip(events["event_id"], events["source_url"], strict=True))
+    rows = "".join(
+        f"<tr><td>{format_when(date, precision)}</td><td>{event_id}</td>"
+        f"<td>{html.escape(category)}</td><td>{html.escape(event)}</td>"
+        f"<td>{html.escape(resolves) or '-'}</td>"
+        f"<td>{_link(urls[event_id], publisher)} ({html.escape(confidence)})</td></tr>"
+        for date, precision, event_id, category, event, resolves, publisher, confidence in timeline[
+            list(TIMELINE_COLUMNS)
+        ].itertuples(index=False)
+    )
+    return HTML(
+        "<table><thead><tr><th>when</th><th>id</th><th>category</th><th>what happened</th>"
+        "<th>settles</th><th>source (confidence)</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )

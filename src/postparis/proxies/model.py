@@ -27,12 +27,18 @@ from typing import TypedDict
 import numpy as np
 import pandas as pd
 
-from postparis.validation import CourseInputError, check_number, check_probability
+from postparis.data import INFORMATION_CUTOFF
+from postparis.validation import (
+    CourseInputError,
+    check_date,
+    check_keys,
+    check_number,
+    check_probability,
+)
 
 __all__ = [
     "ANALOGY_DIMENSIONS",
     "ANALOGY_SCALE",
-    "AUTUMN_2015_END",
     "AUTUMN_2015_START",
     "DEFAULT_SCENARIO",
     "FIRST_STINGER_PATTERN",
@@ -65,8 +71,6 @@ __all__ = [
 
 #: The first day of the Russian air campaign in Syria (see data/syria_2015.csv).
 AUTUMN_2015_START = pd.Timestamp("2015-09-30")
-#: The course's information cutoff for modules 01-04.
-AUTUMN_2015_END = pd.Timestamp("2015-12-31")
 
 #: Text that identifies rows in the course data (matched case-insensitively).
 FIRST_STINGER_PATTERN = "first stinger"
@@ -77,24 +81,6 @@ STRIKE_CLAIM_PATTERN = "russian strikes"
 DateLike = str | dt.date | pd.Timestamp
 
 
-def _timestamp(value: object, name: str) -> pd.Timestamp:
-    """Return ``value`` as a Timestamp, or explain why it is not a date."""
-    if isinstance(value, pd.Timestamp):
-        if pd.isna(value):
-            raise CourseInputError(f"{name} is missing (NaT); give a date such as '1989-02-15'.")
-        return value
-    if isinstance(value, dt.date | str):
-        try:
-            stamp = pd.Timestamp(value)
-        except ValueError:
-            stamp = pd.NaT
-        if not pd.isna(stamp):
-            return stamp
-    raise CourseInputError(
-        f"{name} must be a date such as '1989-02-15' or a pandas Timestamp; you gave {value!r}."
-    )
-
-
 def days_between(start: DateLike, end: DateLike) -> int:
     """Return the number of days from ``start`` to ``end`` (negative if ``end`` is earlier).
 
@@ -103,8 +89,8 @@ def days_between(start: DateLike, end: DateLike) -> int:
     >>> days_between("2015-09-30", "2015-11-24")
     55
     """
-    first = _timestamp(start, "The start date")
-    last = _timestamp(end, "The end date")
+    first = check_date(start, "The start date")
+    last = check_date(end, "The end date")
     return int((last.normalize() - first.normalize()).days)
 
 
@@ -122,8 +108,8 @@ def months_between(start: DateLike, end: DateLike) -> int:
     >>> months_between("1986-11-30", "1989-02-01")
     27
     """
-    first = _timestamp(start, "The start date")
-    last = _timestamp(end, "The end date")
+    first = check_date(start, "The start date")
+    last = check_date(end, "The end date")
     return (last.year - first.year) * 12 + (last.month - first.month)
 
 
@@ -148,7 +134,7 @@ def rows_matching(frame: pd.DataFrame, column: str, pattern: str) -> pd.DataFram
 def autumn_2015_timeline(
     syria: pd.DataFrame,
     start: DateLike = AUTUMN_2015_START,
-    end: DateLike = AUTUMN_2015_END,
+    end: DateLike = INFORMATION_CUTOFF,
 ) -> pd.DataFrame:
     """Return the rows of the Syria table dated from ``start`` to ``end``, sorted by date.
 
@@ -166,8 +152,8 @@ def autumn_2015_timeline(
         The matching rows, sorted by date (ties keep the table's order), with a fresh
         index 0, 1, 2, ...
     """
-    first = _timestamp(start, "The start date")
-    last = _timestamp(end, "The end date")
+    first = check_date(start, "The start date")
+    last = check_date(end, "The end date")
     if last < first:
         raise CourseInputError(f"The end date {last.date()} is before the start {first.date()}.")
     kept = syria.loc[(syria["date"] >= first) & (syria["date"] <= last)]
@@ -180,7 +166,7 @@ def strike_claims_before(timeline: pd.DataFrame, day: DateLike) -> list[str]:
     A "strike claim" is a row whose ``measure`` mentions Russian strikes (for example the
     State Department's share of strikes not aimed at ISIL or al-Qaeda affiliates).
     """
-    last = _timestamp(day, "The day")
+    last = check_date(day, "The day")
     measure = (
         timeline["measure"].astype(str).str.contains(STRIKE_CLAIM_PATTERN, case=False, regex=False)
     )
@@ -385,24 +371,17 @@ class AnalogySummary(TypedDict):
 
 def _check_ratings(ratings: Mapping[str, object]) -> dict[str, int]:
     """Return the ratings as a plain dict in dimension order, or explain what is wrong."""
-    if not isinstance(ratings, Mapping):
-        raise CourseInputError(
-            "The ratings must be a dictionary such as "
-            "{'adversary': 3, 'air_threat': 4, ...}; "
-            f"you gave a {type(ratings).__name__}."
-        )
-    unknown = [k for k in ratings if k not in _DIMENSION_KEYS]
-    if unknown:
-        raise CourseInputError(
-            f"There is no dimension called {unknown[0]!r}. "
-            f"The dimensions are: {', '.join(_DIMENSION_KEYS)}."
-        )
-    missing = [k for k in _DIMENSION_KEYS if k not in ratings]
-    if missing:
-        raise CourseInputError(f"Rate every dimension; missing: {', '.join(missing)}.")
+    given = check_keys(
+        ratings,
+        _DIMENSION_KEYS,
+        not_a_dict="The ratings must be a dictionary such as "
+        "{{'adversary': 3, 'air_threat': 4, ...}}; you gave a {type}.",
+        unknown="There is no dimension called {names}. "
+        f"The dimensions are: {', '.join(_DIMENSION_KEYS)}.",
+        missing="Rate every dimension; missing: {names}.",
+    )
     checked: dict[str, int] = {}
-    for key in _DIMENSION_KEYS:
-        value = ratings[key]
+    for key, value in given.items():
         if isinstance(value, bool) or not isinstance(value, int | np.integer):
             raise CourseInputError(
                 f"The rating for {key!r} must be a whole number from 1 to 5; you gave {value!r}."

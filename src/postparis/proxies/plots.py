@@ -6,39 +6,53 @@ shape as well as colour, and every range is labelled with who gives it.
 
 from __future__ import annotations
 
+import html
+import re
 import textwrap
 from collections.abc import Sequence
 
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from postparis.data import PUBLICATION_CUTOFF
-from postparis.figures import PALETTE, add_source, new_figure
-from postparis.proxies.model import ProposalScenario, expected_value, expected_value_curve
+from postparis.figures import PALETTE, add_source, by_gid, use_axes
+from postparis.proxies.model import (
+    ANALOGY_DIMENSIONS,
+    ANALOGY_SCALE,
+    AnalogyDimension,
+    ProposalScenario,
+    break_even_leak_probability,
+    describe_break_even,
+    expected_value,
+    expected_value_curve,
+    score_analogy,
+)
 from postparis.validation import CourseInputError
 
 __all__ = [
+    "EV_CAPTION",
     "EV_GRID",
+    "dimension_card",
     "estimate_ranges_alt_text",
     "expected_value_alt_text",
+    "expected_value_artists",
     "plot_estimate_ranges",
     "plot_expected_value",
     "plot_timeline",
+    "render_analogy_summary",
+    "render_decision_readout",
     "timeline_alt_text",
+    "update_expected_value",
 ]
 
 #: The leak probabilities the expected-value chart is drawn over.
 EV_GRID = np.linspace(0.0, 0.3, 61)
-
-
-def _axes(ax: Axes | None, width: float, height: float) -> Axes:
-    if ax is not None:
-        return ax
-    _, new_ax = new_figure(width, height)
-    return new_ax
+#: The expected-value chart's caption.
+EV_CAPTION = "Expected value of supplying the missiles as the leak probability rises."
 
 
 def _short(text: str, width: int = 58) -> str:
@@ -53,7 +67,7 @@ def plot_timeline(timeline: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """
     if timeline.empty:
         raise CourseInputError("The timeline has no rows to draw.")
-    ax = _axes(ax, 7.5, 0.32 * len(timeline) + 1.4)
+    ax = use_axes(ax, 7.5, 0.32 * len(timeline) + 1.4)
     rows = timeline.reset_index(drop=True)
     y = np.arange(len(rows))[::-1]
     after = rows["after_publication"].to_numpy(dtype=bool)
@@ -96,7 +110,7 @@ def plot_estimate_ranges(ranges: pd.DataFrame, unit: str, ax: Axes | None = None
     """
     if ranges.empty:
         raise CourseInputError("The table has no estimates to draw.")
-    ax = _axes(ax, 7.0, 0.6 * len(ranges) + 1.3)
+    ax = use_axes(ax, 7.0, 0.6 * len(ranges) + 1.3)
     rows = ranges.reset_index(drop=True)
     y = np.arange(len(rows))[::-1]
     for position, (_, row) in zip(y, rows.iterrows(), strict=True):
@@ -133,7 +147,7 @@ def plot_expected_value(
     The artists carry ``gid`` names (``"ev-line"``, ``"ev-point"``) so that a widget can
     update them in place.
     """
-    ax = _axes(ax, 6.0, 3.2)
+    ax = use_axes(ax, 6.0, 3.2)
     leak = np.asarray(grid, dtype=float)
     curve = expected_value_curve(scenario, leak)
     ax.axhline(0.0, color=PALETTE["black"], linestyle=":", linewidth=1)
@@ -164,6 +178,20 @@ def plot_expected_value(
     )
     add_source(ax, "Source: illustrative assumptions of the course's decision model")
     return ax
+
+
+def expected_value_artists(ax: Axes) -> list[Artist]:
+    """Return what :func:`update_expected_value` moves: the line and the diamond."""
+    return [by_gid(ax, "ev-line"), by_gid(ax, "ev-point")]
+
+
+def update_expected_value(ax: Axes, scenario: ProposalScenario) -> None:
+    """Move the line and the diamond that :func:`plot_expected_value` drew to ``scenario``."""
+    line, point = expected_value_artists(ax)
+    leak = np.asarray(line.get_xdata(), dtype=float)  # type: ignore[attr-defined]
+    line.set_ydata(expected_value_curve(scenario, leak))  # type: ignore[attr-defined]
+    value = float(expected_value_curve(scenario, [scenario.p_leak])[0])
+    point.set_data([scenario.p_leak], [value])  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------------------
@@ -218,3 +246,73 @@ def expected_value_alt_text(scenario: ProposalScenario) -> str:
         f"of leak probability. At p_leak = {scenario.p_leak:.3f} the expected value is "
         f"{ev:+.2f} points."
     )
+
+
+# ---------------------------------------------------------------------------
+# The widgets' cards and readouts
+# ---------------------------------------------------------------------------
+
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
+
+
+def _markdown_links_to_html(text: str) -> str:
+    """Turn the ``[text](url)`` links of a sourced fact into HTML links (escaping the rest)."""
+    out, last = [], 0
+    for match in _LINK.finditer(text):
+        out.append(html.escape(text[last : match.start()]))
+        label, url = match.groups()
+        out.append(
+            f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">'
+            f"{html.escape(label)}</a>"
+        )
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def dimension_card(dimension: AnalogyDimension) -> str:
+    """Return the card of one dimension of the analogy, with its sourced facts linked."""
+    return (
+        f"<div class='postparis-card'><p><b>{html.escape(dimension.label)}</b>: "
+        f"<i>{html.escape(dimension.question)}</i></p><ul>"
+        f"<li><b>Afghanistan, 1986:</b> {_markdown_links_to_html(dimension.afghanistan)}</li>"
+        f"<li><b>Syria, 2015:</b> {_markdown_links_to_html(dimension.syria)}</li></ul></div>"
+    )
+
+
+def render_analogy_summary(ratings: dict[str, int]) -> str:
+    """Return the HTML summary the scorecard shows, including the line to copy into code."""
+    summary = score_analogy(ratings)
+    labels = {d.key: d.label for d in ANALOGY_DIMENSIONS}
+    items = "".join(
+        f"<li>{html.escape(labels[k])}: {v} ({ANALOGY_SCALE[v]})</li>"
+        for k, v in summary["ratings"].items()
+    )
+    record = html.escape(f"my_ratings = {summary['ratings']!r}")
+    return (
+        f"<div class='postparis-card' aria-live='polite'><p><b>Your ratings</b> "
+        f"(1 = very different, 5 = very similar):</p><ul>{items}</ul>"
+        f"<p><b>Average:</b> {summary['mean']:.1f} of 5. {html.escape(summary['verdict'])}</p>"
+        f"<p>To record them for the exercise, copy this line into the answer cell:<br>"
+        f"<code>{record}</code></p></div>"
+    )
+
+
+def render_decision_readout(scenario: ProposalScenario, *, show_break_even: bool) -> str:
+    """Return the one-line HTML readout of the decision explorer."""
+    ev = expected_value(**scenario.as_dict())
+    verdict = "pays" if ev > 0 else ("breaks even" if ev == 0 else "does not pay")
+    text = (
+        f"<p aria-live='polite'><b>Expected value:</b> {ev:+.2f} points at p_leak = "
+        f"{scenario.p_leak:.3f}: on these assumptions the proposal <b>{verdict}</b>."
+    )
+    if show_break_even and scenario.v_leak < 0:
+        p_star = break_even_leak_probability(
+            scenario.p_deter,
+            scenario.v_deter,
+            scenario.v_leak,
+            scenario.p_incident,
+            scenario.v_incident,
+        )
+        text += f" {html.escape(describe_break_even(p_star))}"
+    return text + "</p>"

@@ -26,7 +26,6 @@ Three small tools, none of which touches a widget:
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import NamedTuple
@@ -34,7 +33,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from postparis.validation import CourseInputError, check_choice, check_number
+from postparis.validation import CourseInputError, check_choice, check_date, check_number
 
 __all__ = [
     "DEFAULT_BARGAIN",
@@ -52,20 +51,6 @@ __all__ = [
 ]
 
 # -- the timeline ----------------------------------------------------------------------
-
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _as_timestamp(value: object, name: str) -> pd.Timestamp:
-    """Turn a date written as text (``"2014-07-17"``) or a Timestamp into a Timestamp."""
-    if isinstance(value, pd.Timestamp):
-        return value
-    if isinstance(value, str) and _ISO_DAY.fullmatch(value.strip()):
-        try:
-            return pd.Timestamp(value.strip())
-        except ValueError:
-            pass
-    raise CourseInputError(f"{name} must be a date written like '2014-07-17'; you gave {value!r}.")
 
 
 def _choices(values: object, allowed: Sequence[str], kind: str) -> list[str]:
@@ -127,9 +112,9 @@ def filter_timeline(
         allowed = sorted(timeline["kind"].unique())
         keep &= timeline["kind"].isin(_choices(kinds, allowed, "kind of measure"))
     if start is not None:
-        keep &= timeline["date"] >= _as_timestamp(start, "The start date")
+        keep &= timeline["date"] >= check_date(start, "The start date")
     if end is not None:
-        keep &= timeline["date"] <= _as_timestamp(end, "The end date")
+        keep &= timeline["date"] <= check_date(end, "The end date")
     chosen = timeline.loc[keep]
     return chosen.sort_values("date", kind="stable").reset_index(drop=True)
 

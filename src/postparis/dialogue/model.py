@@ -1,4 +1,8 @@
-"""The repeated prisoner's dilemma with noise: a small model of cooperation under mistrust.
+"""Module 04's models: New START's numbers, the fighter estimates, and the repeated game.
+
+The repeated prisoner's dilemma with noise
+------------------------------------------
+A small model of cooperation under mistrust.
 
 Two players meet for a number of rounds. In each round both choose, at the same time,
 to cooperate (``"C"``) or to defect (``"D"``), and are paid by the standard table of
@@ -20,27 +24,52 @@ References
 Axelrod, R. (1984). *The Evolution of Cooperation*. New York: Basic Books.
 Nowak, M. A. & Sigmund, K. (1992). Tit for tat in heterogeneous populations.
 *Nature* 355, 250-253. https://doi.org/10.1038/355250a0
+
+New START
+---------
+The treaty (signed 8 April 2010, in force 5 February 2011) sets three central limits
+that each party had to meet by 5 February 2018 and keep afterwards. Twice a year each
+side declares its numbers; the US State Department publishes the totals.
+Source: US Department of State, "The New START Treaty" fact sheet, 20 October 2011,
+https://2009-2017.state.gov/t/avc/rls/175945.htm (limits, seven years to meet them,
+inspections); the data rows carry their own sources.
+
+Fighters from Russia and the CIS with IS
+----------------------------------------
+Four estimates were public by the end of 2015. They count different groups (Russians
+only, or Russians and citizens of other CIS states), come from different kinds of
+source (an intelligence chief, a head of state, a private security firm) and were
+given on different dates, one of them after the article appeared.
 """
 
 from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
-from typing import Literal
+from typing import Any, Literal
 
+import pandas as pd
+
+from postparis.data import INFORMATION_CUTOFF
 from postparis.validation import CourseInputError, check_choice, check_number, check_probability
 
 __all__ = [
+    "CATEGORIES",
+    "CATEGORY_LABELS",
+    "COMPLIANCE_DEADLINE",
     "COOPERATE",
     "DEFAULT_GENEROSITY",
     "DEFAULT_MATCHES",
     "DEFAULT_ROUNDS",
     "DEFAULT_SEED",
     "DEFECT",
+    "LIMITS",
     "NOISE_GRID",
+    "PARTIES",
+    "PARTY_LABELS",
     "PAYOFFS",
     "PUNISHMENT",
     "REWARD",
@@ -51,9 +80,12 @@ __all__ = [
     "Strategy",
     "always_cooperate",
     "always_defect",
+    "exchange_table",
+    "fighter_estimates",
     "generous_tit_for_tat",
     "get_strategy",
     "grim_trigger",
+    "margin_text",
     "mean_payoffs",
     "noise_sweep",
     "noise_threshold",
@@ -61,6 +93,7 @@ __all__ = [
     "play_match",
     "round_robin",
     "self_play_payoff",
+    "through_cutoff",
     "tit_for_tat",
 ]
 
@@ -91,6 +124,10 @@ DEFAULT_GENEROSITY = 0.3
 NOISE_GRID: tuple[float, ...] = tuple(round(i * 0.01, 2) for i in range(21))
 
 Strategy = Callable[[Sequence[str], Sequence[str], random.Random], str]
+
+
+_MOVES = frozenset((COOPERATE, DEFECT))
+_OTHER = {COOPERATE: DEFECT, DEFECT: COOPERATE}
 
 
 def _check_move(move: object, who: str) -> str:
@@ -294,6 +331,28 @@ def _flip(move: str) -> str:
     return DEFECT if move == COOPERATE else COOPERATE
 
 
+class _History(Sequence[str]):
+    """A read-only view of the moves played so far, growing as the match goes on."""
+
+    __slots__ = ("_moves",)
+
+    def __init__(self, moves: list[str]) -> None:
+        self._moves = moves
+
+    def __len__(self) -> int:
+        return len(self._moves)
+
+    def __getitem__(self, index: Any) -> Any:
+        found = self._moves[index]
+        return tuple(found) if isinstance(index, slice) else found
+
+    def __contains__(self, move: object) -> bool:
+        return move in self._moves
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(tuple(self._moves))
+
+
 def play_match(
     strategy_a: Strategy,
     strategy_b: Strategy,
@@ -341,13 +400,21 @@ def play_match(
     moves_b: list[str] = []
     flipped_a: list[bool] = []
     flipped_b: list[bool] = []
-    for t in range(1, n + 1):
-        intended_a = _check_move(strategy_a(tuple(moves_a), tuple(moves_b), rng_a), "Strategy A")
-        intended_b = _check_move(strategy_b(tuple(moves_b), tuple(moves_a), rng_b), "Strategy B")
-        flip_a = (noise_rng.random() < p) != ((t, "A") in forced)
-        flip_b = (noise_rng.random() < p) != ((t, "B") in forced)
-        moves_a.append(_flip(intended_a) if flip_a else intended_a)
-        moves_b.append(_flip(intended_b) if flip_b else intended_b)
+    # Strategies see the history through read-only views: no copy each round.
+    seen_a, seen_b = _History(moves_a), _History(moves_b)
+    # The noise stream's draws, A's then B's for each round, made in one go.
+    draws = [noise_rng.random() < p for _ in range(2 * n)]
+    for t, (flip_a, flip_b) in enumerate(zip(draws[::2], draws[1::2], strict=True), start=1):
+        intended_a = strategy_a(seen_a, seen_b, rng_a)
+        intended_b = strategy_b(seen_b, seen_a, rng_b)
+        if intended_a not in _MOVES or intended_b not in _MOVES:
+            _check_move(intended_a, "Strategy A")
+            _check_move(intended_b, "Strategy B")
+        if forced:
+            flip_a = flip_a != ((t, "A") in forced)
+            flip_b = flip_b != ((t, "B") in forced)
+        moves_a.append(_OTHER[intended_a] if flip_a else intended_a)
+        moves_b.append(_OTHER[intended_b] if flip_b else intended_b)
         flipped_a.append(flip_a)
         flipped_b.append(flip_b)
     return MatchResult(tuple(moves_a), tuple(moves_b), tuple(flipped_a), tuple(flipped_b))
@@ -493,3 +560,134 @@ def round_robin(
         ]
         scores[name_a] = fmean(averages)
     return scores
+
+
+# --- New START ------------------------------------------------------------------------
+
+#: The three central limits (State Department fact sheet, 20 October 2011).
+LIMITS: dict[str, int] = {
+    "deployed_warheads": 1550,
+    "deployed_launchers": 700,
+    "deployed_and_nondeployed_launchers": 800,
+}
+CATEGORIES: tuple[str, ...] = tuple(LIMITS)
+#: Plain-language names of the counting categories.
+CATEGORY_LABELS: dict[str, str] = {
+    "deployed_warheads": "Deployed warheads (a heavy bomber counts as one)",
+    "deployed_launchers": "Deployed missiles and heavy bombers",
+    "deployed_and_nondeployed_launchers": "Deployed and non-deployed launchers and bombers",
+}
+PARTIES: tuple[str, ...] = ("US", "Russia")
+PARTY_LABELS: dict[str, str] = {"US": "United States", "Russia": "Russia"}
+#: The date by which both parties had to be within all three limits.
+COMPLIANCE_DEADLINE = pd.Timestamp("2018-02-05")
+
+
+def _check_table(table: object) -> pd.DataFrame:
+    needed = {"as_of", "party", "category", "value", "limit"}
+    if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns):
+        raise CourseInputError(
+            "Expected the New START table from load_new_start(), with the columns "
+            "as_of, party, category, value and limit."
+        )
+    return table
+
+
+def through_cutoff(table: pd.DataFrame) -> pd.DataFrame:
+    """Keep the exchanges known by 31 December 2015 (the course's information cutoff).
+
+    Rows flagged ``after_cutoff`` (and any dated after the cutoff) are dropped; the
+    rest are sorted by date, party and category.
+    """
+    table = _check_table(table)
+    keep = table["as_of"] <= INFORMATION_CUTOFF
+    if "after_cutoff" in table.columns:
+        keep &= ~table["after_cutoff"].astype(bool)
+    return table.loc[keep].sort_values(["as_of", "party", "category"]).reset_index(drop=True)
+
+
+def exchange_table(table: pd.DataFrame, category: str) -> pd.DataFrame:
+    """Return one category as a wide table: one row per exchange, a column per party.
+
+    Parameters
+    ----------
+    table
+        Long New START table (see :func:`postparis.data.load_new_start`).
+    category
+        One of :data:`CATEGORIES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``as_of``; columns ``US`` and ``Russia`` (declared numbers, ``<NA>``
+        where a figure was not found) and ``limit``.
+    """
+    table = _check_table(table)
+    chosen = check_choice(category, CATEGORIES, "New START category")
+    rows = table.loc[table["category"] == chosen]
+    wide = rows.pivot_table(index="as_of", columns="party", values="value", aggfunc="first")
+    wide = wide.reindex(columns=list(PARTIES)).astype("Int64")
+    wide["limit"] = LIMITS[chosen]
+    wide.columns.name = None
+    return wide.sort_index()
+
+
+def margin_text(value: object, limit: int) -> str:
+    """Say how far ``value`` is under or over ``limit``: "12 under", "98 over"."""
+    if value is None or pd.isna(value):  # type: ignore[arg-type]
+        return "not found"
+    margin = limit - int(value)  # type: ignore[call-overload]
+    if margin > 0:
+        return f"{margin:,} under"
+    if margin < 0:
+        return f"{-margin:,} over"
+    return "exactly at the limit"
+
+
+# --- Fighter estimates ----------------------------------------------------------------
+
+_KEYWORDS = ("russia", "russian", "cis")
+
+
+def fighter_estimates(syria: pd.DataFrame) -> pd.DataFrame:
+    """Return the estimates of fighters from Russia (and the CIS) known by 31 December 2015.
+
+    Parameters
+    ----------
+    syria
+        The table from :func:`postparis.data.load_syria_2015`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per estimate, oldest first, with columns ``date``, ``claimant``,
+        ``measure`` (who is counted), ``low``, ``high`` (equal for a single figure),
+        ``value_kind``, ``after_publication``, ``source_url``, ``source_publisher``,
+        ``confidence``.
+    """
+    needed = {"date", "event", "claimant", "measure", "value", "value_high", "unit"}
+    needed |= {"after_publication"}
+    if not isinstance(syria, pd.DataFrame) or not needed <= set(syria.columns):
+        raise CourseInputError("Expected the table from load_syria_2015().")
+    measure = syria["measure"].str.lower()
+    is_people = syria["unit"].str.strip().eq("people")
+    about_fighters = measure.str.contains("fight") | syria["event"].str.lower().str.contains(
+        "fight"
+    )
+    about_russia = measure.apply(lambda text: any(k in text for k in _KEYWORDS))
+    keep = is_people & about_fighters & about_russia & (syria["date"] <= INFORMATION_CUTOFF)
+    rows = syria.loc[keep].sort_values("date").reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "date": rows["date"],
+            "claimant": rows["claimant"],
+            "measure": rows["measure"],
+            "low": rows["value"].astype(float),
+            "high": rows["value_high"].fillna(rows["value"]).astype(float),
+            "value_kind": rows["value_kind"],
+            "after_publication": rows["after_publication"].astype(bool),
+            "source_url": rows["source_url"],
+            "source_publisher": rows["source_publisher"],
+            "confidence": rows["confidence"],
+        }
+    )
