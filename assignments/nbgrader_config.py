@@ -26,22 +26,36 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # so an infinite loop cannot hold up the class.
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
-# A deleted test cell is put back (from the gradebook) and graded.
+# A deleted test cell is put back (from the gradebook) and graded, also when the learner
+# deleted a whole exercise or copy-pasted an answer cell (nbgrader's own code raises
+# KeyError then: KeepCells places each missing cell after the nearest one still there).
 c.OverwriteCells.add_missing_cells = True
+_SAFETY = "postparis_instructor.safety.nbgrader_hooks."
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "postparis_instructor.autograde.DropDuplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "postparis_instructor.autograde.KeepCells",
+    _SAFETY + "SanitizeNotebook",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 # A huge output cannot bloat the graded notebook or the feedback.
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 40
 
-# Feedback never shows hidden tests: not their code, and not the lines a failed hidden
-# test's traceback would quote (that preprocessor must come before ClearHiddenTests).
-# It carries no active content and no output that quotes a hidden test, whatever the
-# student's code printed (docs/grading-safety.md).
-_SAFETY = "postparis_instructor.safety.nbgrader_hooks."
+# Feedback shows learners their work, results and your comments. It never shows hidden
+# tests: not their code, and not the lines a failed hidden test's traceback would quote
+# (that preprocessor must come before ClearHiddenTests). It carries no active content and
+# no output that quotes a hidden test, whatever the student's code printed
+# (docs/grading-safety.md). It leaves out the mark scheme of the written questions too,
+# unless you turn it on here:
+c.HideMarkScheme.show_mark_scheme = False
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "postparis_instructor.feedback.HideMarkScheme",
     "postparis_instructor.feedback.ClearHiddenTestTracebacks",
     _SAFETY + "RedactHiddenTests",
-    "nbgrader.preprocessors.ClearHiddenTests",
+    "postparis_instructor.feedback.HideHiddenTests",  # nbgrader's ClearHiddenTests, for test cells
     _SAFETY + "SanitizeNotebook",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
@@ -52,14 +66,6 @@ c.GenerateFeedback.preprocessors = [
 # machinery (IPython hooks, sys.modules, builtins, the checks...) is flagged for review,
 # its automatic score withheld.
 c.ExchangeFactory.collect = _SAFETY + "RegularFilesCollect"
-c.Autograde.sanitize_preprocessors = [
-    "nbgrader.preprocessors.ClearOutput",
-    "nbgrader.preprocessors.DeduplicateIds",
-    "nbgrader.preprocessors.OverwriteKernelspec",
-    "nbgrader.preprocessors.OverwriteCells",
-    _SAFETY + "SanitizeNotebook",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
 c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.Execute",
     "nbgrader.preprocessors.IgnorePattern",

@@ -40,5 +40,5 @@ def test_the_course_config_runs_it_before_clearing_hidden_tests() -> None:
 
     config = (ROOT / "assignments" / "nbgrader_config.py").read_text(encoding="utf-8")
     ours = config.index("postparis_instructor.feedback.ClearHiddenTestTracebacks")
-    theirs = config.index("nbgrader.preprocessors.ClearHiddenTests")
+    theirs = config.index("postparis_instructor.feedback.HideHiddenTests")  # ClearHiddenTests
     assert ours < theirs

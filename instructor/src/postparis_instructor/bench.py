@@ -894,7 +894,12 @@ def add_bench_command(subparsers: Any) -> None:
     bench = subparsers.add_parser(
         "bench",
         help="measure widgets, notebooks, autograding and set-up (writes benchmarks/results.*)",
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        description=(
+            "Measure widget latency, notebook execution against its floor, autograding "
+            "(one submission, and a class serially and in parallel) and a fresh install "
+            "from the lock; write benchmarks/results.md and results.json. Targets are "
+            "reported, never enforced. BENCH_SKIP_SETUP=1 skips the fresh install."
+        ),
     )
     bench.add_argument(
         "--only", help=f"comma-separated sections to run (default: all of {', '.join(SECTIONS)})"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from postparis_instructor.bench import add_bench_command
 from postparis_instructor.grading import add_grade_command
+from postparis_instructor.lab import add_lab_command
 from postparis_instructor.sandbox import add_sandbox_commands
 
 __all__ = ["main"]
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(func=_build_notebooks)
     add_grade_command(sub)
+    add_lab_command(sub)
     add_bench_command(sub)
     add_sandbox_commands(sub)
     return parser
@@ -57,7 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the instructor command line."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":  # only `lab` passes options on (to jupyter lab)
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "lab":
+        args.jupyter_args = [*args.jupyter_args, *extra]
     return int(args.func(args))
 
 

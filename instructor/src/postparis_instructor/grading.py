@@ -59,10 +59,12 @@ __all__ = [
     "gradebook_lock",
 ]
 
-Status = Literal["graded", "incomplete", "not graded"]
+Status = Literal["graded", "incomplete", "not graded", "set aside"]
 
 #: How often a submission is retried when the gradebook stays locked from outside.
 LOCK_RETRIES = 4
+#: Wall-clock seconds one submission may take in all, by default (``--budget``).
+DEFAULT_BUDGET = 600.0
 #: The worker's first line on its protocol channel once it is ready.
 _READY = "ready"
 
@@ -291,8 +293,6 @@ class _Submission:
 
 def _inspect(student: str, folder: Path, expected: set[str]) -> _Submission:
     """Look at a submission folder before grading and say what nbgrader will find."""
-    import nbformat
-
     from postparis_instructor.safety.files import check_submission_folder
 
     if not os.path.lexists(folder):
@@ -328,32 +328,131 @@ def _inspect(student: str, folder: Path, expected: set[str]) -> _Submission:
     notes = (*refused, *(f"ignored {name} (not a notebook of this assignment)" for name in unknown))
     for name in known:
         try:
-            nbformat.read(folder / name, as_version=4)
-        except Exception as error:  # nbformat raises several kinds for a broken file
-            detail = "not valid JSON" if "JSON" in str(error) else type(error).__name__
+            content = json.loads((folder / name).read_bytes())
+        except (OSError, ValueError) as error:
+            detail = "not valid JSON" if isinstance(error, ValueError) else str(error)
             return _Submission(
                 student, folder, names, "not-json", f"{name} is not a notebook ({detail})", notes
+            )
+        if not isinstance(content, dict) or not isinstance(content.get("cells"), list):
+            return _Submission(
+                student, folder, names, "not-json", f"{name} is not a notebook (no cells)", notes
             )
     return _Submission(student, folder, names, notes=notes)
 
 
+_STUDENT_MARK = "\x00student\x00"
+
+
+def shown(name: str) -> str:
+    """Return a folder or student name safe to print: control characters escaped.
+
+    A name with anything but printable characters, or with spaces at either end, is
+    shown quoted, so that ``ada `` and ``ada`` never look the same in a report.
+    """
+    escaped = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in name
+    )
+    if escaped != name or name != name.strip() or not name:
+        return f'"{escaped}"'
+    return name
+
+
+_STATE = ".postparis-grading"
+
+
+def _stamp(folder: Path) -> str:
+    """Return a digest of what a submission folder holds (its notebooks and timestamp)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted([*folder.glob("*.ipynb"), folder / "timestamp.txt"]):
+        with contextlib.suppress(OSError):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _state_file(root: str | Path, module: str, student: str) -> Path:
+    """Return where a clean grading of ``student``'s ``module`` is recorded."""
+    return Path(root) / _STATE / module / f"{student}.json"
+
+
+def _already_graded(layout: dict[str, Any], student: str, folder: Path) -> dict[str, Any] | None:
+    """Return the record of a clean grading of this very submission, if there is one.
+
+    A record is written only after nbgrader has graded a submission cleanly and its
+    scores are read back, so a grader killed at any point leaves the student to grade
+    again; a submission changed since (a new notebook or timestamp) is graded again too.
+    """
+    state = _state_file(layout["root"], layout["module"], student)
+    graded = Path(layout["graded_template"].replace(_STUDENT_MARK, student))
+    try:
+        record = json.loads(state.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    wanted = set(layout["expected"])
+    present = {p.name for p in graded.glob("*.ipynb")}
+    if record.get("stamp") != _stamp(folder) or not (wanted & present):
+        return None
+    return record
+
+
+def _set_aside_reason(name: str, roster: Sequence[str]) -> str:
+    """Say why the folder ``name`` is no student's to grade, or return ``""``.
+
+    Names with control characters or spaces are never graded; when the gradebook has a
+    roster (``nbgrader db student add/import``), only its students are.
+    """
+    if not name or any(not ch.isprintable() or ch.isspace() for ch in name):
+        return "set aside: the folder name has spaces or control characters"
+    if roster and name not in roster:
+        alike = [s for s in roster if s.casefold() == name.strip().casefold()]
+        hint = (
+            f" (it looks like {shown(alike[0])}: rename the folder if it is theirs)"
+            if alike
+            else ""
+        )
+        return f"set aside: not on the roster{hint}"
+    return ""
+
+
 def _discover(
-    coursedir: Any, module: str, students: Sequence[str] | None, expected: set[str]
+    layout: dict[str, Any], students: Sequence[str] | None, force: bool = True
 ) -> list[_Submission]:
-    """Return every submission of ``module`` (or only ``students``'), in name order."""
+    """Return every submission (or only ``students``'), in name order.
+
+    ``layout`` is what a worker reports once nbgrader's configuration is loaded: the
+    glob of the submission folders, the folder of a student (with a mark for the id)
+    and the notebook names the gradebook expects.
+    """
+    expected = set(layout["expected"])
+    roster = layout.get("roster") or []
     if students:
         names = list(dict.fromkeys(students))
     else:
-        pattern = coursedir.format_path(coursedir.submitted_directory, "*", module)
-        names = sorted(Path(p).parent.name for p in glob.glob(pattern) if Path(p).is_dir())
-    return [
-        _inspect(
-            name,
-            Path(coursedir.format_path(coursedir.submitted_directory, name, module)),
-            expected,
-        )
-        for name in names
-    ]
+        found = glob.glob(layout["pattern"])
+        names = sorted(Path(p).parent.name for p in found if Path(p).is_dir())
+    submissions = []
+    for name in names:
+        folder = Path(layout["template"].replace(_STUDENT_MARK, name))
+        reason = _set_aside_reason(name, roster)
+        record = None if reason or force else _already_graded(layout, name, folder)
+        if reason:
+            submissions.append(_Submission(name, folder, (), "set-aside", reason))
+        elif record is not None:
+            note = (f"{record['score']:g} / {record['max_score']:g}",)
+            submissions.append(_Submission(name, folder, (), "already", "", note))
+        else:
+            submissions.append(_inspect(name, folder, expected))
+    return submissions
+
+
+def _roster(db_url: str, course_id: str) -> list[str]:
+    """Return the student ids in the gradebook (empty before any is added)."""
+    from nbgrader.api import Gradebook
+
+    with gradebook_lock(db_url), Gradebook(db_url, course_id) as gradebook:
+        return sorted(student.id for student in gradebook.students)
 
 
 def _expected_notebooks(db_url: str, course_id: str, module: str) -> set[str]:
@@ -472,6 +571,40 @@ class _Worker:
         self.db_url = self.coursedir.db_url
         self.course_id = self.coursedir.course_id
         _serialize_gradebook_access(self.db_url)
+        self.bad_timestamps: set[str] = set()
+        read_timestamp = self.coursedir.get_existing_timestamp
+
+        def tolerant_timestamp(path: str) -> Any:
+            # nbgrader 0.9.6 calls a missing CourseDirectory.fail on a bad timestamp.txt
+            # and stops the student's grading; grade it without a submission time.
+            try:
+                return read_timestamp(path)
+            except (ValueError, AttributeError):
+                self.bad_timestamps.add(os.path.realpath(path))
+                return None
+
+        self.coursedir.get_existing_timestamp = tolerant_timestamp
+
+    def layout(self) -> dict[str, Any]:
+        """Describe the class for the parent (see :func:`_discover`).
+
+        Raises
+        ------
+        GradingError
+            If the module is not in the gradebook.
+        """
+        submitted = self.coursedir.submitted_directory
+        return {
+            "module": self.module,
+            "root": str(self.coursedir.root),
+            "pattern": self.coursedir.format_path(submitted, "*", self.module),
+            "template": self.coursedir.format_path(submitted, _STUDENT_MARK, self.module),
+            "expected": sorted(_expected_notebooks(self.db_url, self.course_id, self.module)),
+            "roster": _roster(self.db_url, self.course_id),
+            "graded_template": self.coursedir.format_path(
+                self.coursedir.autograded_directory, _STUDENT_MARK, self.module
+            ),
+        }
 
     def grade(self, student: str) -> dict[str, Any]:
         from nbgrader.converters import Autograde
@@ -516,6 +649,13 @@ class _Worker:
             }
         )
         report["notes"] = [f"ignored {Path(n).name}" for n in notes]
+        submitted = self.coursedir.format_path(
+            self.coursedir.submitted_directory, student, self.module
+        )
+        if os.path.realpath(submitted) in self.bad_timestamps:
+            report["notes"].append(
+                "timestamp.txt is not a date: graded without a submission time (check lateness)"
+            )
         # Files refused at collect or grading time, and a forged-results flag.
         from postparis_instructor.safety.files import refusal_notes
         from postparis_instructor.safety.nbgrader_hooks import review_notes
@@ -530,6 +670,11 @@ class _Worker:
         except Exception:  # no submission recorded: report no score
             report["score"] = report["max_score"] = None
         report["seconds"] = time.perf_counter() - started
+        if result["success"] and not report["kind"] and report["score"] is not None:
+            state = _state_file(self.coursedir.root, self.module, student)
+            state.parent.mkdir(parents=True, exist_ok=True)
+            record = {k: report[k] for k in ("score", "max_score")}
+            state.write_text(json.dumps({**record, "stamp": _stamp(Path(submitted))}))
         return report
 
 
@@ -543,11 +688,15 @@ def _worker_main(course: str, module: str, argv: list[str]) -> int:
     sys.stdout = sys.stderr
     try:
         worker = _Worker(Path(course), module, argv)
+        layout = worker.layout()
+    except GradingError as error:  # the class cannot be graded: the parent says why
+        channel.write(json.dumps({"fatal": str(error), "setup": True}) + "\n")
+        return 1
     except Exception as error:  # sent to the parent, which reports it
         channel.write(json.dumps({"fatal": f"{type(error).__name__}: {error}"}) + "\n")
         traceback.print_exc()
         return 1
-    channel.write(json.dumps({_READY: True}) + "\n")
+    channel.write(json.dumps({_READY: True, "layout": layout}) + "\n")
     for line in sys.stdin:
         student = line.strip()
         if not student:
@@ -644,6 +793,8 @@ def grade_class(
     workers: int | None = None,
     students: Sequence[str] | None = None,
     timeout: int | None = None,
+    force: bool = False,
+    budget: float | None = DEFAULT_BUDGET,
     on_result: Callable[[Outcome, int, int], None] | None = None,
 ) -> list[Outcome]:
     """Autograde every submission of ``module`` with nbgrader, in parallel workers.
@@ -661,6 +812,14 @@ def grade_class(
     timeout
         Stop any cell running longer than this many seconds (nbgrader's
         ``Execute.timeout``; default: the course's configuration).
+    force
+        Grade every submission again, even one already graded cleanly and unchanged
+        since (by default only the others are graded: a new or changed submission, and
+        any left ungraded or half graded by an interrupted run).
+    budget
+        Wall-clock seconds one submission may take in all (None: no limit). A worker
+        over it is stopped and the submission reported NOT graded, with the reason;
+        the per-cell ``timeout`` alone would let 100 slow cells hold a worker for hours.
     on_result
         Called as ``on_result(outcome, done, total)`` as each submission finishes.
 
@@ -699,41 +858,70 @@ def grade_class(
         process.popen.stdout.close()
         process.log.close()
 
-    # The workers start (and import nbgrader) while this process looks at the class;
-    # those that find nothing to do are stopped as soon as they are ready.
+    # The parent never imports nbgrader: the first worker to be ready (nbgrader loaded,
+    # the course's configuration read) describes the class, and the others start
+    # grading as soon as they are ready too.
     for _ in range(count):
         start_worker()
-    try:
-        app = _load_nbgrader(folder)
-        coursedir = app.coursedir
-        expected = _expected_notebooks(coursedir.db_url, coursedir.course_id, module)
-        submissions = _discover(coursedir, module, students, expected)
-    except BaseException:
-        for process in list(pool):
-            stop_worker(process, kill=True)
-        selector.close()
-        raise
-    total = len(submissions)
+    submissions: list[_Submission] | None = None
     outcomes: dict[str, Outcome] = {}
+    by_student: dict[str, _Submission] = {}
+    queue: list[_Submission] = []
 
     def finish(outcome: Outcome) -> None:
         outcomes[outcome.student] = outcome
         if on_result:
-            on_result(outcome, len(outcomes), total)
+            on_result(outcome, len(outcomes), len(submissions or ()))
 
-    todo: list[_Submission] = []
-    for submission in submissions:
-        if submission.problem in ("missing", "no-notebook"):
-            finish(Outcome(submission.student, "not graded", reason=submission.reason))
-        else:
-            todo.append(submission)
-    by_student = {s.student: s for s in todo}
-    queue = list(reversed(todo))
-    restarts = len(todo) + count  # enough for one death per submission, never a loop
-    failed_starts, ever_ready = 0, False
+    def plan(layout: dict[str, Any]) -> None:
+        nonlocal submissions
+        submissions = _discover(layout, students, force)
+        for submission in submissions:
+            if submission.problem == "set-aside":
+                finish(Outcome(submission.student, "set aside", reason=submission.reason))
+            elif submission.problem == "already":
+                score, maximum = (float(x) for x in submission.notes[0].split(" / "))
+                finish(
+                    Outcome(
+                        submission.student,
+                        "graded",
+                        score,
+                        maximum,
+                        notes=("already graded, unchanged since (--force grades it again)",),
+                    )
+                )
+            elif submission.problem in ("missing", "no-notebook"):
+                finish(Outcome(submission.student, "not graded", reason=submission.reason))
+            else:
+                by_student[submission.student] = submission
+                queue.append(submission)
+        queue.reverse()
+
+    restarts = count  # replaced once the class is known
+    failed_starts = 0
     try:
         while pool:
-            for key, _ in selector.select():
+            for process in list(pool):
+                if (
+                    budget is not None
+                    and process.student is not None
+                    and time.perf_counter() - process.started > budget
+                ):
+                    finish(
+                        Outcome(
+                            process.student,
+                            "not graded",
+                            seconds=time.perf_counter() - process.started,
+                            reason=f"over the budget of {budget:g} s for one submission: "
+                            "stopped (grade it by hand, or again with a larger --budget)",
+                        )
+                    )
+                    stop_worker(process, kill=True)
+                    if queue:
+                        start_worker()
+            if not pool:
+                break
+            for key, _ in selector.select(timeout=1.0 if budget is not None else None):
                 process: _Process = key.data
                 assert process.popen.stdout is not None
                 line = process.popen.stdout.readline()
@@ -742,7 +930,7 @@ def grade_class(
                     tail = process.stderr_tail()
                     if not process.ready:
                         failed_starts += 1
-                        if not ever_ready and failed_starts >= count:
+                        if submissions is None and failed_starts >= count:
                             raise GradingError(f"the grading workers failed to start:\n{tail}")
                     if process.student is not None:
                         finish(
@@ -755,18 +943,23 @@ def grade_class(
                             )
                         )
                     stop_worker(process)
-                    if queue and restarts > 0:
+                    if (queue or submissions is None) and restarts > 0:
                         restarts -= 1
                         start_worker()
                     continue
                 reply = json.loads(line)
                 if "fatal" in reply:
+                    if reply.get("setup"):
+                        raise GradingError(reply["fatal"])
                     tail = process.stderr_tail()
                     raise GradingError(
                         f"a grading worker could not start: {reply['fatal']}\n{tail}"
                     )
                 if reply.get(_READY):
-                    process.ready = ever_ready = True
+                    process.ready = True
+                    if submissions is None:
+                        plan(reply["layout"])
+                        restarts = len(queue) + count  # one death per submission, no loop
                 else:
                     finish(_outcome(by_student[reply["student"]], reply))
                     process.student = None
@@ -774,13 +967,13 @@ def grade_class(
                     process.send(queue.pop().student)
                 else:
                     stop_worker(process)
-        for submission in queue:  # only if workers kept dying
+        for submission in reversed(queue):  # only if workers kept dying
             finish(Outcome(submission.student, "not graded", reason="no grading process left"))
     finally:
         for process in list(pool):
             stop_worker(process, kill=True)
         selector.close()
-    return [outcomes[s.student] for s in submissions]
+    return [outcomes[s.student] for s in submissions or ()]
 
 
 # -- reporting -----------------------------------------------------------------------------------------
@@ -791,10 +984,12 @@ def format_progress(outcome: Outcome, done: int, total: int) -> str:
         what = outcome.score_text()
     elif outcome.status == "incomplete":
         what = f"{outcome.score_text()}, INCOMPLETE: {outcome.reason}"
+    elif outcome.status == "set aside":
+        what = f"SET ASIDE, {outcome.reason}"
     else:
         what = f"NOT graded: {outcome.reason}"
     what += "".join(f"; {note}" for note in outcome.notes if note.startswith("FLAGGED"))
-    line = f"[{done:>{width}}/{total}] {outcome.student}  {what}  ({outcome.seconds:.1f} s)"
+    line = f"[{done:>{width}}/{total}] {shown(outcome.student)}  {what}  ({outcome.seconds:.1f} s)"
     return escape_name(line, backslashes=False)
 
 
@@ -803,15 +998,18 @@ def format_table(outcomes: Sequence[Outcome], module: str, seconds: float, worke
     header = ("student", "result", "score", "seconds", "why / notes")
     rows = []
     for outcome in outcomes:
-        label = {"graded": "graded", "incomplete": "INCOMPLETE", "not graded": "NOT graded"}[
-            outcome.status
-        ]
+        label = {
+            "graded": "graded",
+            "incomplete": "INCOMPLETE",
+            "not graded": "NOT graded",
+            "set aside": "SET ASIDE",
+        }[outcome.status]
         why = "; ".join(part for part in (outcome.reason, *outcome.notes) if part)
         if any(note.startswith("FLAGGED") for note in outcome.notes):
             label += ", FLAGGED"
         rows.append(
             (
-                escape_name(outcome.student, backslashes=False),
+                shown(outcome.student),
                 label,
                 outcome.score_text(),
                 f"{outcome.seconds:.1f}",
@@ -833,10 +1031,12 @@ def format_table(outcomes: Sequence[Outcome], module: str, seconds: float, worke
     graded = sum(o.status == "graded" for o in outcomes)
     incomplete = sum(o.status == "incomplete" for o in outcomes)
     failed = sum(o.status == "not graded" for o in outcomes)
+    aside = sum(o.status == "set aside" for o in outcomes)
     lines += [
         "",
         f"{graded} graded, {incomplete} incomplete (a cell stopped at the time limit), "
-        f"{failed} NOT graded.",
+        f"{failed} NOT graded."
+        + (f" {aside} set aside (not a student's folder: see above)." if aside else ""),
     ]
     if incomplete or failed:
         lines.append(
@@ -862,6 +1062,8 @@ def _cmd_grade(args: argparse.Namespace) -> int:
             workers=args.workers,
             students=args.student or None,
             timeout=args.timeout,
+            force=args.force,
+            budget=args.budget or None,
             on_result=progress,
         )
     except GradingError as error:
@@ -884,9 +1086,13 @@ def add_grade_command(subparsers: Any) -> None:
         description=(
             "Autograde every submission of MODULE (submitted/<student>/MODULE) with "
             "nbgrader's autograder, one student per worker process at a time, into the "
-            "course's own gradebook; then print a table of every submission: graded "
-            "(score), INCOMPLETE (a cell hit the time limit) or NOT graded and why. "
-            "Exit status 1 if any submission is not cleanly graded."
+            "course's own gradebook (a submission already graded cleanly and unchanged "
+            "since is skipped unless --force; one left by an interrupted run is graded "
+            "again); then print a table of every submission: "
+            "graded (score), INCOMPLETE (a cell hit the time limit) or NOT graded and "
+            "why. Exit status: 0 if every submission is graded, 1 if any is not cleanly "
+            "graded, 2 if the class cannot be graded at all (e.g. the module was never "
+            "generated)."
         ),
     )
     grade.add_argument("module", help="the module (assignment) id, e.g. 02-sanctions")
@@ -899,6 +1105,20 @@ def add_grade_command(subparsers: Any) -> None:
         type=int,
         metavar="S",
         help="stop a cell after S seconds (default: the course's Execute.timeout)",
+    )
+    grade.add_argument(
+        "--budget",
+        type=float,
+        default=DEFAULT_BUDGET,
+        metavar="S",
+        help=f"stop grading one submission after S seconds in all and report it "
+        f"(default: {DEFAULT_BUDGET:g}; 0: no limit)",
+    )
+    grade.add_argument(
+        "--force",
+        action="store_true",
+        help="grade every submission again (default: skip those already graded cleanly "
+        "and unchanged since; an interrupted run's are graded again)",
     )
     grade.add_argument(
         "--course-dir",
