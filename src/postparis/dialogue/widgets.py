@@ -90,8 +90,9 @@ def new_start_explorer(table: pd.DataFrame, *, category: str = "deployed_warhead
     def draw() -> tuple[str, str]:
         ax.clear()
         plot_new_start(data, chooser.value, parties(), show_limit=show_limit.value, ax=ax)
-        wide = exchange_table(data, chooser.value)
-        alt = describe_exchanges(wide, chooser.value, parties(), show_limit=show_limit.value)
+        alt = describe_exchanges(
+            wide[chooser.value], chooser.value, parties(), show_limit=show_limit.value
+        )
         caption = (
             f"{' and '.join(PARTY_LABELS[p] for p in parties())}: "
             f"{CATEGORY_LABELS[chooser.value].lower()}, declared at each New START data "
@@ -99,9 +100,15 @@ def new_start_explorer(table: pd.DataFrame, *, category: str = "deployed_warhead
         )
         return alt, caption
 
+    wide = {c: exchange_table(data, c) for c in CATEGORIES}  # each category once
+    tables: dict[tuple[str, str], str] = {}
+
     def render(_change: object = None) -> None:
         chart.value = live.remember((party.value, chooser.value, show_limit.value), draw)
-        numbers.value = exchange_html(exchange_table(data, chooser.value), chooser.value, parties())
+        key = (party.value, chooser.value)
+        if key not in tables:
+            tables[key] = exchange_html(wide[chooser.value], chooser.value, parties())
+        numbers.value = tables[key]
 
     for control in (party, chooser, show_limit):
         control.observe(render, names="value")

@@ -167,15 +167,22 @@ def calibration_explorer(series: Series | None = None, n_bins: int = 5) -> widge
     # The points, their counts and the title move; the rest is drawn once.
     live = LiveFigure(fig, moving=reliability_artists(ax), dpi=72)
 
-    def update(_change: object = None) -> None:
-        name, n = chooser.value, int(bins.value)
+    shown: dict[tuple[str, int], tuple[str, str]] = {}  # each forecaster and bins once
+
+    def draw(name: str, n: int) -> tuple[str, str]:
         table = calibration_table(*series[name], n)
         update_reliability(ax, table, f"{name}: {int(table['n'].sum()):,} forecasts, {n} bins")
-        picture.value = live.html(reliability_alt_text(table, name), f"Reliability diagram: {name}")
-        numbers.value = (
+        chart = live.html(reliability_alt_text(table, name), f"Reliability diagram: {name}")
+        return chart, (
             f"{calibration_table_html(table)}<p><b>Largest gap</b> between a bin's mean "
             f"forecast and the share that happened: <b>{largest_calibration_gap(table):.2f}</b></p>"
         )
+
+    def update(_change: object = None) -> None:
+        key = (str(chooser.value), int(bins.value))
+        if key not in shown:
+            shown[key] = draw(*key)
+        picture.value, numbers.value = shown[key]
 
     chooser.observe(update, names="value")
     bins.observe(update, names="value")
