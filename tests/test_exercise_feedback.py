@@ -35,8 +35,8 @@ STUDENT = ROOT / "notebooks"
 
 #: Exercises whose answer is the learner's judgement: success is "Recorded", not "Correct".
 JUDGEMENTS = {"test_my_stances", "test_analogy_ratings", "test_my_forecasts"}
-#: Exercises another engineer rebuilds; their checks are theirs (see the closing note).
-NOT_OURS = {("02-sanctions", "test_slope")}
+#: Exercises whose visible check is still to be written in this style (none today).
+NOT_OURS: set[tuple[str, str]] = set()
 
 #: Plausible wrong answers: (label, code run after the key's answer cell, a phrase the
 #: "Not yet" message must contain, or "" for any helpful message).
@@ -202,6 +202,13 @@ WRONG: dict[str, dict[str, list[tuple[str, str, str]]]] = {
         ],
     },
     "02-sanctions": {
+        "test_slope": [
+            ("Brent fitted on the rouble", "slope = np.polyfit(months['rub_per_usd'], months['brent_usd'], 1)[0]; change_for_10_dollar_fall = -10 * slope", "Brent first"),
+            ("the wrong sign", "slope = -slope; change_for_10_dollar_fall = -10 * slope", "not the slope"),
+            ("every month, December 2015 included", "n_points = n_points + 1", "December 2015"),
+            ("the change for a rise, not a fall", "change_for_10_dollar_fall = 10 * slope", "-10"),
+            ("months as a float", "n_points = float(n_points)", "whole number"),
+        ],
         "test_mh17_measures": [
             (
                 "a missing measure",
