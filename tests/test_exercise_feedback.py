@@ -203,8 +203,16 @@ WRONG: dict[str, dict[str, list[tuple[str, str, str]]]] = {
     },
     "02-sanctions": {
         "test_slope": [
-            ("Brent fitted on the rouble", "slope = np.polyfit(months['rub_per_usd'], months['brent_usd'], 1)[0]; change_for_10_dollar_fall = -10 * slope", "Brent first"),
-            ("the wrong sign", "slope = -slope; change_for_10_dollar_fall = -10 * slope", "not the slope"),
+            (
+                "Brent fitted on the rouble",
+                "slope = np.polyfit(months['rub_per_usd'], months['brent_usd'], 1)[0]; change_for_10_dollar_fall = -10 * slope",
+                "Brent first",
+            ),
+            (
+                "the wrong sign",
+                "slope = -slope; change_for_10_dollar_fall = -10 * slope",
+                "not the slope",
+            ),
             ("every month, December 2015 included", "n_points = n_points + 1", "December 2015"),
             ("the change for a rise, not a fall", "change_for_10_dollar_fall = 10 * slope", "-10"),
             ("months as a float", "n_points = float(n_points)", "whole number"),
