@@ -99,9 +99,10 @@ def test_each_gets_what_the_remaining_answers_earn(student: str, graded: dict) -
     records = [g for g in workspace.grades(MODULE, student) if g.auto]
     score = sum(g.score or 0 for g in records)
     line = next(x for x in graded["grade"].stdout.splitlines() if x.startswith(f"{student} "))
-    flagged = f"automatic score {EXPECTED[student]:g} withheld" in line
-    # The grade the remaining answers earn, or that grade named in a flag for hand grading.
-    assert score == EXPECTED[student] or (flagged and score == 0), graded["grade"].stdout
+    # The grade the remaining answers earn: an ordinary mistake is no forgery, so nothing
+    # is withheld (a test cell nbgrader puts back is the instructor's code).
+    assert "FLAGGED" not in line, graded["grade"].stdout
+    assert score == EXPECTED[student], graded["grade"].stdout
     assert sum(g.max_score for g in records) == 3.0
 
 

@@ -184,6 +184,13 @@ def review_notes(course: Path, student: str, module: str) -> list[str]:
     return notes
 
 
+#: The line nbgrader writes above a cell it puts back into a submission.
+_RESTORED_NOTE = re.compile(
+    r"\A# This cell \(id:[^)\n]*\) was missing from the submission\. "
+    r"It was added back by nbgrader\.\n\n"
+)
+
+
 class FlagForgedResults(NbGraderPreprocessor):
     """Withhold the automatic score of a notebook whose code could forge results."""
 
@@ -202,11 +209,14 @@ class FlagForgedResults(NbGraderPreprocessor):
                 if cell.locked
             }
         student_cells, trusted_sources = [], list(trusted.values())
+        # A cell whose text is exactly one of the instructor's locked cells runs the
+        # instructor's code, wherever it stands: nbgrader puts a deleted test cell back
+        # without the student's metadata, and it must not count as the student's code.
+        instructor_text = set(trusted_sources)
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
-            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-            if grade_id in trusted and trusted[grade_id] == cell.source:
+            if _RESTORED_NOTE.sub("", cell.source, count=1) in instructor_text:
                 continue
             student_cells.append((index, cell.source))
         findings = analyse_cells(student_cells, [*trusted_sources, *(s for _, s in student_cells)])
