@@ -85,6 +85,8 @@ lock: setup-dev ## Recompile the universal locks from requirements*.in; copy the
 	$(BIN)/uv pip compile $(LOCK_ARGS) --output-file requirements.txt requirements.in
 	$(BIN)/uv pip compile $(LOCK_ARGS) --output-file requirements-dev.txt requirements-dev.in
 	cp requirements.txt binder/requirements.txt
+	cd deploy/jupyterhub && $(BIN)/uv pip compile --quiet --python-version 3.11.5 \
+		--output-file requirements-hub.txt requirements-hub.in
 
 check-platforms: setup-dev ## Check (no install) that every pin has a wheel or sdist for Windows and macOS on each supported Python
 	$(BIN)/python .ci/check_platforms.py requirements.txt requirements-dev.txt

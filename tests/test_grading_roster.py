@@ -25,7 +25,7 @@ SUBMITTED = {
     "Ada": "not on the roster (it looks like ada",
     "ada ": "spaces or control characters",
     "ada lovelace": "spaces or control characters",
-    "root": "not on the roster",
+    "root": "not on the roster (if this is your student: nbgrader db student add root)",
     "eve\nben": "spaces or control characters",
     "mallory\x1b[2J": "spaces or control characters",
 }

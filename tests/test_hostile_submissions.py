@@ -419,9 +419,17 @@ CONTROL_NAME = "\x1b]0;pwned\x07\x1b[2Jnotes.txt"
 
 
 def _make_safety_course(root: Path) -> CourseWorkspace:
+    from nbgrader.api import Gradebook
+
     workspace = CourseWorkspace(root, modules=SAFETY_MODULES)
     for module in SAFETY_MODULES:
         workspace.generate(module)
+    # The guide's step 3: the roster is in the gradebook before anything is graded, so a
+    # student who submits only module 01 is graded there, not set aside.
+    with Gradebook(workspace.gradebook_url) as gradebook:
+        for kind in sorted({kind for kinds in SAFETY_KINDS.values() for kind in kinds}):
+            gradebook.update_or_create_student(kind)
+    for module in SAFETY_MODULES:
         key, blank = workspace.source_notebook(module), workspace.release_notebook(module)
         for kind in SAFETY_KINDS[module]:
             folder = workspace.root / "submitted" / kind / module

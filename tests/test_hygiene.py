@@ -100,6 +100,48 @@ def test_lock_is_compiled_from_its_input() -> None:
     assert "requirements.in" in lock, "the lock names the input it was compiled from"
 
 
+def _pins(path: Path) -> dict[str, tuple[str, str]]:
+    """Return ``{normalised name: (version, environment marker)}`` of a compiled lock."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", "-")):
+            requirement = Requirement(line)
+            [spec] = requirement.specifier
+            marker = str(requirement.marker) if requirement.marker else ""
+            pins[canonicalize_name(requirement.name)] = (spec.version, marker)
+    return pins
+
+
+def test_the_hub_lock_runs_what_learners_and_graders_run() -> None:
+    """The Hub's one environment has every Linux pin of the learner lock, at its version,
+    and whatever the instructor package needs (the formgrader loads it there)."""
+    import tomllib
+
+    from packaging.markers import Marker
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    hub = _pins(ROOT / "deploy" / "jupyterhub" / "requirements-hub.txt")
+    linux = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
+             "python_version": "3.11", "python_full_version": "3.11.5",
+             "implementation_name": "cpython", "platform_machine": "x86_64"}  # fmt: skip
+    rerun = "recompile deploy/jupyterhub/requirements-hub.txt (`make lock`)"
+    for name, (version, marker) in _pins(ROOT / "requirements.txt").items():
+        if marker and not Marker(marker).evaluate(linux):
+            continue
+        assert name in hub, f"{name} is in the learner lock but not the Hub's: {rerun}"
+        assert hub[name][0] == version, f"{name}: Hub {hub[name][0]}, lock {version}: {rerun}"
+    project = tomllib.loads((ROOT / "instructor" / "pyproject.toml").read_text())["project"]
+    for line in project["dependencies"]:
+        name = canonicalize_name(Requirement(line).name)
+        if name not in {"postparis"}:
+            assert name in hub, f"postparis-instructor needs {name}; the Hub lacks it: {rerun}"
+
+
 def test_ruff_passes() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "."],

@@ -410,7 +410,7 @@ def _set_aside_reason(name: str, roster: Sequence[str]) -> str:
         hint = (
             f" (it looks like {shown(alike[0])}: rename the folder if it is theirs)"
             if alike
-            else ""
+            else f" (if this is your student: nbgrader db student add {shown(name)})"
         )
         return f"set aside: not on the roster{hint}"
     return ""
