@@ -58,7 +58,8 @@ def load_classroom() -> ModuleType:
     """Import deploy/jupyterhub/classroom.py (a script beside this one, not a package)."""
     path = HERE.parent / "jupyterhub" / "classroom.py"
     spec = importlib.util.spec_from_file_location("postparis_classroom", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -104,7 +105,7 @@ def created(record: dict[str, list[str] | str], path: Path) -> None:
 
 
 def instructor_of(repo: Path, name: str | None) -> pwd.struct_passwd:
-    """The account that runs the course: ``--instructor``, else sudo's caller, else the clone's owner."""
+    """Return the course's account: ``--instructor``, else sudo's caller, else the clone's owner."""
     name = name or (os.environ.get("SUDO_USER") if os.environ.get("SUDO_USER") != "root" else None)
     try:
         return pwd.getpwnam(name) if name else pwd.getpwuid(repo.stat().st_uid)
@@ -120,7 +121,7 @@ def check_roster(path: Path) -> Path:
         )
     with path.open(newline="", encoding="utf-8") as handle:
         header = next(csv.reader(handle), [])
-    if not ROSTER_COLUMNS <= {column.strip() for column in header}:
+    if not {column.strip() for column in header} >= ROSTER_COLUMNS:
         raise SetupError(
             f"the roster {path} has no 'id' column: its first line must be "
             "id,first_name,last_name,email"
@@ -129,7 +130,7 @@ def check_roster(path: Path) -> Path:
 
 
 def config_text(exchange: Path, course_id: str) -> str:
-    """The system-wide nbgrader configuration every account reads."""
+    """Return the system-wide nbgrader configuration every account reads."""
     return f"""{MARKER}
 # Every account's nbgrader reads this file: the course id and the exchange folder where
 # released, submitted and feedback files meet. Remove it with `... shared_machine.py down`.
