@@ -66,8 +66,10 @@ c.GenerateFeedback.preprocessors = [
 # machinery (IPython hooks, sys.modules, builtins, the checks...) is flagged for review,
 # its automatic score withheld.
 c.ExchangeFactory.collect = _SAFETY + "RegularFilesCollect"
+# A kernel that stops answering (an interrupt does not bring it back) costs one time
+# limit, not one per remaining cell: those cells are marked as not run.
 c.Autograde.autograde_preprocessors = [
-    "nbgrader.preprocessors.Execute",
+    _SAFETY + "ExecuteUntilHung",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
