@@ -132,9 +132,12 @@ class CourseWorkspace:
             )
         return done
 
-    def generate(self, module: str) -> Path:
-        """Generate the student version of ``module``; return its notebook's path."""
-        self.nbgrader("generate_assignment", module, "--force")
+    def generate(self, module: str, *options: str) -> Path:
+        """Generate the student version of ``module``; return its notebook's path.
+
+        ``options`` go to ``nbgrader generate_assignment`` (e.g. a ``--Class.trait=value``).
+        """
+        self.nbgrader("generate_assignment", module, "--force", *options)
         return self.release_notebook(module)
 
     def release_notebook(self, module: str) -> Path:

@@ -314,8 +314,10 @@ def _inspect(student: str, folder: Path, expected: set[str]) -> _Submission:
             "no-notebook",
             "; ".join([f"no notebook in the folder{found}", *refused]),
         )
+    from postparis_instructor.release import GLOSSARY  # released with every module
+
     known = [n for n in names if n in expected]
-    unknown = [n for n in names if n not in expected]
+    unknown = [n for n in names if n not in expected and n != GLOSSARY]
     wanted = ", ".join(sorted(expected)) or "?"
     if not known:
         return _Submission(
