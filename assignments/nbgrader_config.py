@@ -85,7 +85,9 @@ c.GenerateFeedback.preprocessors = [
 # outputs) and with outputs capped in bytes; a notebook whose code reaches the grading
 # machinery (IPython hooks, sys.modules, builtins, the checks...) is flagged for review,
 # its automatic score withheld.
-c.ExchangeFactory.collect = _SAFETY + "RegularFilesCollect"
+# Collect also sets aside an inbox folder whose name holds no date, with one line saying
+# so, and collects everyone else (nbgrader alone stops for the whole class).
+c.ExchangeFactory.collect = "postparis_instructor.collect.CourseCollect"
 c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.Execute",
     "nbgrader.preprocessors.IgnorePattern",

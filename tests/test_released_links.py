@@ -71,14 +71,16 @@ def broken_links(notebook: Path) -> list[str]:
     return broken
 
 
-def _learner(exchange: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run an nbgrader exchange command as the learner ``ada`` from her own folder."""
+def learner(
+    exchange: Path, home: Path, *args: str, student: str = "ada"
+) -> subprocess.CompletedProcess[str]:
+    """Run an nbgrader exchange command as a learner (``ada``) from their own folder."""
     home.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [
             str(Path(sys.executable).parent / "nbgrader"),
             *args,
-            "--student=ada",
+            f"--student={student}",
             f"--course={COURSE_ID}",
             f"--Exchange.root={exchange}",
             f"--Exchange.cache={home / '.nbgrader-cache'}",
@@ -128,7 +130,7 @@ def fetched(built_course: CourseWorkspace, tmp_path_factory: pytest.TempPathFact
     exchange.mkdir()
     for module in MODULES:
         built_course.nbgrader("release_assignment", module, f"--Exchange.root={exchange}")
-        _learner(exchange, home, "fetch_assignment", module)
+        learner(exchange, home, "fetch_assignment", module)
     return home
 
 
@@ -150,7 +152,7 @@ def test_the_released_glossary_is_no_graded_notebook(tmp_path: Path) -> None:
     workspace.generate(module)
     workspace.nbgrader("release_assignment", module)
     home = tmp_path / "ada"
-    _learner(workspace.exchange, home, "fetch_assignment", module)
+    learner(workspace.exchange, home, "fetch_assignment", module)
     fetched = home / module / f"{module}.ipynb"
     key = nbformat.read(workspace.source_notebook(module), as_version=4)
     answers = {
@@ -164,7 +166,7 @@ def test_the_released_glossary_is_no_graded_notebook(tmp_path: Path) -> None:
         if grade_id in answers:
             cell.source = answers[grade_id]
     nbformat.write(notebook, fetched)
-    _learner(workspace.exchange, home, "submit", module)
+    learner(workspace.exchange, home, "submit", module)
     workspace.nbgrader("collect", module)
     assert (workspace.root / "submitted" / "ada" / module / GLOSSARY).is_file()
 
