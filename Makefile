@@ -18,7 +18,7 @@ export PATH := $(BIN):$(PATH)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-instructor setup-dev lab test test-fast test-python lint format notebooks check-notebooks lock check-platforms bench classroom classroom-down clean
+.PHONY: help setup setup-instructor setup-dev lab test test-fast test-python lint typecheck format notebooks check-notebooks lock check-platforms bench classroom classroom-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -68,6 +68,11 @@ lint: setup-dev ## Check code and notebooks with ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check src instructor/src tests
 
+# The configuration (files, strictness, untyped third-party modules) is pyproject.toml's
+# [tool.mypy]; the fast tier runs the same check (tests/test_types.py).
+typecheck: setup-dev ## Check the types of both packages with mypy
+	$(BIN)/mypy
+
 format: setup-dev ## Format code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format src instructor/src tests
@@ -101,4 +106,4 @@ classroom-down: ## Stop the local classroom (ARGS=--purge also deletes its accou
 	$(PYTHON) deploy/jupyterhub/classroom.py down $(ARGS)
 
 clean: ## Remove the environment and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts

@@ -419,6 +419,10 @@ def run_flow(flow: Flow, source: Path, flow_started: float) -> Flow:
     for learner in flow.learners:
         run_feedback_side(flow, learner)
     timings["whole flow (hub start to feedback read)"] = time.monotonic() - flow_started
+    # The times are reported (shown with -s), never asserted: speed is a benchmark's job.
+    print(f"\nJupyterHub classroom ({flow.module_id}), seconds:")
+    for label, seconds in timings.items():
+        print(f"  {label:<48} {seconds:6.1f}")
     return flow
 
 
@@ -533,12 +537,3 @@ def test_files_keep_learners_apart(flow: Flow) -> None:
     assert as_user(alice, "ls", str(course_root)) != 0
     assert as_user(alice, "ls", str(room.exchange / COURSE_ID / "inbound")) != 0
     assert as_user(alice, "ls", str(room.exchange / COURSE_ID / "outbound")) == 0
-
-
-def test_timings_are_reported(flow: Flow, capsys: pytest.CaptureFixture[str]) -> None:
-    with capsys.disabled():
-        print(f"\nJupyterHub classroom ({flow.module_id}), seconds:")
-        for label, seconds in flow.timings.items():
-            print(f"  {label:<48} {seconds:6.1f}")
-    assert flow.timings["hub up"] < 60
-    assert flow.timings["three servers ready"] < 120

@@ -69,6 +69,7 @@ def test_the_learners_wheel_holds_only_the_helper_package(wheel: Path) -> None:
         entry_points = [n for n in names if n.endswith("/entry_points.txt")]
     assert all(n.startswith(("postparis/", "postparis-")) for n in names), names
     assert "postparis/__init__.py" in code
+    assert "postparis/py.typed" in names, "the wheel should declare its type hints (PEP 561)"
     named = [n for n in code if INSTRUCTOR_NAMES.search(Path(n).name)]
     assert not named, f"instructor tools in the learners' wheel: {named}"
     for name, source in code.items():

@@ -481,6 +481,21 @@ def clean_up(run: GradingRun) -> None:
     shutil.rmtree(run.course.base, ignore_errors=True)
 
 
+def _report_grading_times(control: GradingRun, boxed: GradingRun) -> None:
+    """Print what the sandbox costs (shown with ``-s``; the speed record is a benchmark's
+    job, docs/sandbox.md, never a test's: a loaded machine would make it flaky)."""
+    whole = statistics.median(boxed.good_seconds) / statistics.median(control.good_seconds)
+    kernels = statistics.median(boxed.execute_seconds(GOOD)) / statistics.median(
+        control.execute_seconds(GOOD)
+    )
+    print(
+        f"\nautograde of {len(GOOD)} good submissions: "
+        f"{[round(t, 2) for t in control.good_seconds]} s without the sandbox, "
+        f"{[round(t, 2) for t in boxed.good_seconds]} s with it: ratio of medians {whole:.3f}; "
+        f"per kernel (start, cells, shutdown): ratio of medians {kernels:.3f}"
+    )
+
+
 @pytest.fixture(scope="module")
 def runs(installed: Installed, template: Course) -> Iterator[dict[str, GradingRun]]:
     """Grade the hostile course without ("control") and with the sandbox.
@@ -493,8 +508,9 @@ def runs(installed: Installed, template: Course) -> Iterator[dict[str, GradingRu
         for mode in ("control", "sandbox"):
             graded[mode] = GradingRun(mode, make_course(template, HOSTILE), good_seconds=[])
         sandbox.enable(graded["sandbox"].course.root)
-        for run in graded.values():  # once each: the ratio is printed, not asserted tightly
+        for run in graded.values():  # once each: the times are reported, never asserted
             grade_good(run)
+        _report_grading_times(graded["control"], graded["sandbox"])
         for run in graded.values():
             grade_hostile(run)
         yield graded
@@ -578,24 +594,3 @@ def test_no_attack_goes_unchecked(runs: dict[str, GradingRun]) -> None:
         *OBSERVED,
     }
     assert set(REPORTED) <= set(runs["sandbox"].verdicts)
-
-
-@pytest.mark.slow
-def test_print_grading_time_ratio(runs: dict[str, GradingRun]) -> None:
-    # The good submissions, graded alternately without and with the sandbox. The ratio is
-    # printed for the record and asserted only loosely: timing belongs in benchmarks.
-    control, boxed = runs["control"], runs["sandbox"]
-    whole = statistics.median(boxed.good_seconds) / statistics.median(control.good_seconds)
-    kernels = statistics.median(boxed.execute_seconds(GOOD)) / statistics.median(
-        control.execute_seconds(GOOD)
-    )
-    print(
-        f"\nautograde of {len(GOOD)} good submissions: "
-        f"{[round(t, 2) for t in control.good_seconds]} s without the sandbox, "
-        f"{[round(t, 2) for t in boxed.good_seconds]} s with it: ratio of medians {whole:.3f}; "
-        f"per kernel (start, cells, shutdown): ratio of medians {kernels:.3f}"
-    )
-    slack = 2.0 * len(GOOD)  # seconds: a loaded CI machine is noisy
-    assert statistics.median(boxed.good_seconds) <= (
-        1.2 * statistics.median(control.good_seconds) + slack
-    )

@@ -444,24 +444,25 @@ def test_parse_size() -> None:
 def _start_stop(name: str, cwd: Path) -> float:
     started = time.monotonic()
     kernel = Kernel(name, cwd)
-    kernel.run("x = 1")
+    answer = kernel.run("print(6 * 7)")
     kernel.stop()
+    assert answer == "42\n", f"{name} answered {answer!r}"
     return time.monotonic() - started
 
 
 @pytest.mark.slow
-def test_print_kernel_overhead(installed: Path, outside_tmp: Path) -> None:
+def test_sandboxed_kernels_start_run_and_stop(installed: Path, outside_tmp: Path) -> None:
     times: dict[str, list[float]] = {"python3": [], sandbox.KERNEL_NAME: []}
     for _ in range(3):
         for name in times:
             times[name].append(_start_stop(name, outside_tmp))
     plain = statistics.median(times["python3"])
     boxed = statistics.median(times[sandbox.KERNEL_NAME])
+    # Reported (shown with -s), never asserted: what it costs is a benchmark's question.
     print(
         f"\nkernel start+run+shutdown, median of 3: {plain:.2f} s plain, {boxed:.2f} s "
         f"sandboxed (overhead {boxed - plain:+.2f} s per kernel)"
     )
-    assert boxed < plain + 2.0  # loose: timing targets belong in benchmarks
 
 
 # -- a non-root instructor, through the narrow sudo rule (the JupyterHub case) --------------------

@@ -3,15 +3,11 @@
 One test for every widget of the course, built as its notebook builds it (the list is
 :data:`postparis_instructor.widget_catalogue.CATALOGUE`). Every control a learner can
 reach is moved, step by step as with the arrow keys, and what the widget shows must
-change. The time of a move is only checked against a loose ceiling, to catch a widget
-that redraws everything on every move: the real targets (median 50 ms, p95 100 ms)
-are measured by ``make bench``.
+change. How long a move takes is a benchmark's question, never a test's: the targets
+(median 50 ms, p95 100 ms per move) are measured by ``make bench``.
 """
 
 from __future__ import annotations
-
-import statistics
-import time
 
 import ipywidgets as widgets
 import pytest
@@ -25,8 +21,6 @@ from postparis_instructor.widget_catalogue import (
     outputs,
 )
 
-#: Twenty times the benchmark's median target: a ceiling, not a target.
-CEILING_MS = 1000.0
 MOVES = 4
 TOPICS = {"start", "argument", "sanctions", "proxies", "dialogue", "forecasting"}
 
@@ -50,17 +44,13 @@ def test_every_control_is_labelled_and_updates_the_output(case: WidgetCase) -> N
     assert len(set(labels)) == len(labels), f"{case.name}: two controls share a label"
     problems = []
     for control, label in zip(found, labels, strict=True):
-        times, changed = [], 0
+        changed = 0
         for value in move_values(control, MOVES):
             before = output_state(container)
-            started = time.perf_counter()
             control.value = value
-            times.append((time.perf_counter() - started) * 1000)
             changed += output_state(container) != before
         if not changed:
             problems.append(f"moving {label!r} never changed what the widget shows")
-        if statistics.median(times) > CEILING_MS:
-            problems.append(f"{label!r} took {statistics.median(times):.0f} ms a move")
     assert not problems, f"{case.name}: " + "; ".join(problems)
 
 

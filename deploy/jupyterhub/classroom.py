@@ -240,12 +240,13 @@ def relocate_python(prefix: Path, dest: Path, opt: Path) -> Path:
     return dest / "bin" / series
 
 
-def ensure_python(opt: Path) -> Path:
+def ensure_python(opt: Path, prefer: Path | None = None) -> Path:
     """Find (or make) a Python 3.11 >= 3.11.5 that every user of the machine can run.
 
-    Candidates, in order: ``POSTPARIS_CLASSROOM_PYTHON``; the system's python3.11; the
-    interpreter running this script; ``python3.11`` on PATH. The first that fits the
-    lock is used in place when every user can reach it, otherwise copied to ``opt``.
+    Candidates, in order: ``POSTPARIS_CLASSROOM_PYTHON``; ``prefer``; the system's
+    python3.11; the interpreter running this script; ``python3.11`` on PATH; a copy an
+    earlier run left in ``opt``. The first that fits the lock is used in place when every
+    user can reach it, otherwise copied to ``opt``.
     """
     wanted = ".".join(map(str, MIN_PYTHON))
     explicit = os.environ.get("POSTPARIS_CLASSROOM_PYTHON")
@@ -258,6 +259,7 @@ def ensure_python(opt: Path) -> Path:
             )
         return Path(explicit)
     candidates: list[Path | str] = [
+        *([prefer] if prefer is not None else []),
         Path("/usr/bin/python3.11"),
         Path("/usr/local/bin/python3.11"),
         sys.executable,
@@ -265,6 +267,7 @@ def ensure_python(opt: Path) -> Path:
     on_path = shutil.which("python3.11")
     if on_path:
         candidates.append(on_path)
+    candidates += sorted(opt.glob("python-3.11.*/bin/python3.11"), reverse=True)
     for candidate in candidates:
         described = describe(candidate)
         if described is None or not fits_lock(described[0]):

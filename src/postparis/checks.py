@@ -188,11 +188,12 @@ def _plain(value: object, decimals: int | None, ignore_case: bool, ignore_order:
         text = " ".join(value.split())
         return text.lower() if ignore_case else text
     if isinstance(value, _dt.datetime | _dt.date):
+        moment: _dt.date = value
         if hasattr(value, "to_pydatetime"):  # pandas Timestamp
-            value = value.to_pydatetime()
-        if isinstance(value, _dt.datetime) and value.time() == _dt.time(0):
-            value = value.date()
-        return value.isoformat()
+            moment = value.to_pydatetime()
+        if isinstance(moment, _dt.datetime) and moment.time() == _dt.time(0):
+            moment = moment.date()
+        return moment.isoformat()
     if isinstance(value, Mapping):
         return {str(again(k)): again(v) for k, v in value.items()}
     if isinstance(value, set | frozenset):
@@ -343,7 +344,7 @@ def expect_close(
         try:
             if isinstance(actual, bool | str | bytes):
                 raise TypeError
-            actual = float(actual)  # type: ignore[arg-type]  # numpy scalars
+            actual = float(actual)  # type: ignore[arg-type]  # any number: numpy scalars, Decimal, Fraction
         except (TypeError, ValueError):
             raise AnswerCheckFailed(
                 f"{message} (Your answer should be a number; it is {actual!r}.)"

@@ -608,3 +608,21 @@ def load_source_disagreements() -> pd.DataFrame:
         ``source_url``, ``source_publisher``, ``confidence``.
     """
     return read_dataset("source_disagreements")
+
+
+def load_voices() -> pd.DataFrame:
+    """Load the voices each module presents beside the article's, with their sources.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per voice and module. Columns ``voice_id`` ("v01" ...), ``module``
+        ("00" to "05"), ``speaker``, ``named_as`` (how the module names them),
+        ``role_at_time``, ``affiliation``, ``perspective`` ("US", "Russian", "European"
+        or "independent"), ``state_linked`` (bool: speaks for a government or through a
+        state body or state media), ``marked_as`` (the words that mark the state link in
+        the module), ``view`` (our one-line paraphrase), ``use`` ("paraphrase" or
+        "quotation"), ``published`` (Timestamp, last day of the period given),
+        ``source_title``, ``source_url``, ``source_publisher``, ``confidence``.
+    """
+    return read_dataset("voices")

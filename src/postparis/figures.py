@@ -28,7 +28,7 @@ import html
 import io
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import matplotlib as mpl
 import numpy as np
@@ -37,10 +37,14 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.rcsetup import cycler
 from matplotlib.text import Text
 from PIL import Image
 
 from postparis.validation import CourseInputError
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "LINESTYLES",
@@ -74,8 +78,8 @@ PALETTE: dict[str, str] = {
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 LINESTYLES = ("-", "--", "-.", ":")
 
-_RC = {
-    "axes.prop_cycle": mpl.cycler(
+_RC: dict[RcKeyType, Any] = {
+    "axes.prop_cycle": cycler(
         color=[
             PALETTE[k]
             for k in (
@@ -134,11 +138,19 @@ def use_axes(ax: Axes | None, width: float = 7.0, height: float = 3.8) -> Axes:
     return ax if ax is not None else new_figure(width, height)[1]
 
 
-def by_gid(ax: Axes, gid: str) -> Artist:
-    """Return the artist a plot helper drew on ``ax`` under the name ``gid``.
+_ArtistT = TypeVar("_ArtistT", bound=Artist)
+
+
+@overload
+def by_gid(ax: Axes, gid: str) -> Artist: ...
+@overload
+def by_gid(ax: Axes, gid: str, kind: type[_ArtistT]) -> _ArtistT: ...
+def by_gid(ax: Axes, gid: str, kind: type[Artist] = Artist) -> Artist:
+    """Return the artist of type ``kind`` a plot helper drew on ``ax`` under the name ``gid``.
 
     Plot helpers name the artists a widget moves (``ax.plot(..., gid="ev-line")``), so
-    that their ``update_*`` partners find them again.
+    that their ``update_*`` partners find them again; ``kind`` (e.g. ``Line2D``) says
+    what the partner will call on it.
 
     Raises
     ------
@@ -146,7 +158,7 @@ def by_gid(ax: Axes, gid: str) -> Artist:
         If no artist on ``ax`` has that name (the axes were not drawn by that helper).
     """
     for artist in ax.get_children():
-        if artist.get_gid() == gid:
+        if artist.get_gid() == gid and isinstance(artist, kind):
             return artist
     raise LookupError(f"nothing named {gid!r} on these axes: draw them with the plot helper")
 
@@ -174,7 +186,8 @@ def add_source(ax: Axes, text: str) -> None:
         va="bottom",
         annotation_clip=False,
     )
-    engine = ax.get_figure(root=True).get_layout_engine()
+    figure = ax.get_figure(root=True)
+    engine = figure.get_layout_engine() if figure is not None else None
     if isinstance(engine, ConstrainedLayoutEngine):
         # Leave room for the source line under the axes.
         engine.set(h_pad=0.15)

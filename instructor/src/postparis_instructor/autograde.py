@@ -44,7 +44,9 @@ def _grade_id(cell: NotebookNode) -> str | None:
 class KeepCells(OverwriteCells):
     """``OverwriteCells`` whose re-adding of missing cells never raises ``KeyError``."""
 
-    def _put_back(self, nb: NotebookNode, order: list[str], missing: dict) -> None:
+    def _put_back(
+        self, nb: NotebookNode, order: list[str], missing: dict[str, NotebookNode]
+    ) -> None:
         """Insert each missing cell after the nearest earlier key cell still present."""
         for name in sorted(missing, key=order.index):
             present = {gid: i for i, cell in enumerate(nb.cells) if (gid := _grade_id(cell))}

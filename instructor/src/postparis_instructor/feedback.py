@@ -13,6 +13,8 @@ defined``), which tells the student what failed without showing how it was teste
 
 from __future__ import annotations
 
+from typing import Any
+
 from nbformat import NotebookNode
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from traitlets import Bool, List, Unicode
@@ -43,8 +45,8 @@ class HideHiddenTests(_Quiet, ClearHiddenTests):
     """
 
     def preprocess_cell(
-        self, cell: NotebookNode, resources: dict, index: int
-    ) -> tuple[NotebookNode, dict]:
+        self, cell: NotebookNode, resources: dict[str, Any], index: int
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         """Clear the hidden tests of a test cell; leave every other cell alone."""
         nbgrader = cell.get("metadata", {}).get("nbgrader", {})
         if not nbgrader.get("grade") or nbgrader.get("solution"):
@@ -58,8 +60,8 @@ class ClearHiddenTestTracebacks(_Quiet):
     begin_marker = Unicode("BEGIN HIDDEN TESTS").tag(config=True)
 
     def preprocess_cell(
-        self, cell: NotebookNode, resources: dict, index: int
-    ) -> tuple[NotebookNode, dict]:
+        self, cell: NotebookNode, resources: dict[str, Any], index: int
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         """Replace the traceback of each error output of a hidden-test cell."""
         if cell.cell_type == "code" and self.begin_marker in cell.source:
             for output in cell.get("outputs", []):
@@ -88,8 +90,8 @@ class HideMarkScheme(_Quiet):
     replacement = Unicode("(The mark scheme is not part of your feedback.)").tag(config=True)
 
     def preprocess_cell(
-        self, cell: NotebookNode, resources: dict, index: int
-    ) -> tuple[NotebookNode, dict]:
+        self, cell: NotebookNode, resources: dict[str, Any], index: int
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         """Cut the mark scheme out of a task cell, unless it is to be shown."""
         nbgrader = cell.get("metadata", {}).get("nbgrader", {})
         if (

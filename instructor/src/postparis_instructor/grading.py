@@ -218,9 +218,9 @@ def _serialize_gradebook_access(db_url: str) -> None:
             if self.__dict__.pop("_postparis_holds_lock", False):
                 lock.release()
 
-    Gradebook.__init__ = locked_init  # type: ignore[method-assign]
-    Gradebook.close = locked_close  # type: ignore[method-assign]
-    Gradebook._postparis_locked = True  # type: ignore[attr-defined]
+    Gradebook.__init__ = locked_init
+    Gradebook.close = locked_close
+    Gradebook._postparis_locked = True
 
 
 # -- loading the course ------------------------------------------------------------------------
@@ -924,7 +924,7 @@ def grade_class(
             if not pool:
                 break
             for key, _ in selector.select(timeout=1.0 if budget is not None else None):
-                process: _Process = key.data
+                process = key.data
                 assert process.popen.stdout is not None
                 line = process.popen.stdout.readline()
                 if not line:  # the worker died

@@ -283,7 +283,8 @@ def _unreadable(folders: Sequence[str], limit: int = 3) -> tuple[int, list[str]]
     Every folder is checked, and the first file of each (a restrictive umask at install
     time shows on every file, so one per folder finds it; checking all is seconds slower).
     """
-    count, examples = 0, []
+    count = 0
+    examples: list[str] = []
 
     def judge(entry: os.DirEntry[str], need: int) -> None:
         nonlocal count

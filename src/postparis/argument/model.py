@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral
-from typing import TypedDict
+from typing import TypedDict, TypeVar
 
 import pandas as pd
 
@@ -424,7 +424,10 @@ def check_stance_coding(coding: object, claim_ids: Sequence[str]) -> dict[str, i
 # -- agreement between two codings -----------------------------------------------------
 
 
-def _paired(codes_a: Sequence[Hashable], codes_b: Sequence[Hashable]) -> list[tuple]:
+_Code = TypeVar("_Code", bound=Hashable)
+
+
+def _paired(codes_a: Sequence[_Code], codes_b: Sequence[_Code]) -> list[tuple[_Code, _Code]]:
     try:
         a, b = list(codes_a), list(codes_b)
     except TypeError:

@@ -13,6 +13,7 @@ import html
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from postparis.argument.model import (
     STANCE_LABELS,
@@ -169,7 +170,9 @@ def plot_source_table(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
         left += values
     ax.set_yticks(y, [str(c) for c in counts.index])
     ax.set_xlabel("Number of sources whose views the article reports")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    locator = ax.xaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+        locator.set_params(integer=True)
     ax.grid(axis="y", visible=False)
     ax.legend(title="Kind of source", loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
     ax.set_title("Who speaks in the article, by country")

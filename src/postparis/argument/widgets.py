@@ -62,16 +62,16 @@ class ArgumentMapExplorer(widgets.VBox):
         data = data if data is not None else ArgumentData.load()
         # Every card is rendered once here; moving the chooser only swaps text.
         self._cards: dict[object, str] = {}
-        paragraph_options = []
+        paragraph_options: list[tuple[str, object]] = []
         for number in data.paragraphs["paragraph"].tolist():
-            card = paragraph_card(data, int(number))
-            self._cards[int(number)] = render_paragraph_card(card)
-            paragraph_options.append((f"¶{int(number)} · {card['role']}", int(number)))
-        speaker_options = []
+            paragraph = paragraph_card(data, int(number))
+            self._cards[int(number)] = render_paragraph_card(paragraph)
+            paragraph_options.append((f"¶{int(number)} · {paragraph['role']}", int(number)))
+        speaker_options: list[tuple[str, object]] = []
         for actor_id in data.speaker_ids():
-            card = speaker_card(data, actor_id)
-            self._cards[actor_id] = render_speaker_card(card)
-            speaker_options.append((card["name"], actor_id))
+            speaker = speaker_card(data, actor_id)
+            self._cards[actor_id] = render_speaker_card(speaker)
+            speaker_options.append((speaker["name"], actor_id))
         self._options = {"Paragraph": paragraph_options, "Speaker": speaker_options}
         self.view = widgets.ToggleButtons(
             options=["Paragraph", "Speaker"],

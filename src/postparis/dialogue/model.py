@@ -49,7 +49,7 @@ import random
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
-from typing import Any, Literal
+from typing import Any, Literal, SupportsInt
 
 import pandas as pd
 
@@ -127,7 +127,7 @@ Strategy = Callable[[Sequence[str], Sequence[str], random.Random], str]
 
 
 _MOVES = frozenset((COOPERATE, DEFECT))
-_OTHER = {COOPERATE: DEFECT, DEFECT: COOPERATE}
+_OTHER: Mapping[str, Move] = {COOPERATE: DEFECT, DEFECT: COOPERATE}
 
 
 def _check_move(move: object, who: str) -> str:
@@ -219,7 +219,7 @@ def get_strategy(name: str, generosity: float = DEFAULT_GENEROSITY) -> Strategy:
     if chosen == "generous tit for tat":
         g = check_probability(generosity, "The generosity")
         strategy = functools.partial(generous_tit_for_tat, generosity=g)
-        strategy.__name__ = "generous_tit_for_tat"  # type: ignore[attr-defined]
+        strategy.__name__ = "generous_tit_for_tat"  # type: ignore[attr-defined]  # a partial takes attributes; typeshed gives it no __name__
         return strategy
     return _BY_NAME[chosen]
 
@@ -529,10 +529,15 @@ def noise_threshold(
     the levels given.
     """
     for x in sorted(check_probability(v, "A noise level") for v in noise_levels):
-        common = {"noise": x, "rounds": rounds, "generosity": generosity, "seed": seed}
-        tft = self_play_payoff("tit for tat", matches=matches, **common)
-        gtft = self_play_payoff("generous tit for tat", matches=matches, **common)
-        if tft < gtft:
+        payoff = functools.partial(
+            self_play_payoff,
+            noise=x,
+            rounds=rounds,
+            generosity=generosity,
+            seed=seed,
+            matches=matches,
+        )
+        if payoff("tit for tat") < payoff("generous tit for tat"):
             return x
     return None
 
@@ -632,11 +637,14 @@ def exchange_table(table: pd.DataFrame, category: str) -> pd.DataFrame:
     return wide.sort_index()
 
 
-def margin_text(value: object, limit: int) -> str:
-    """Say how far ``value`` is under or over ``limit``: "12 under", "98 over"."""
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+def margin_text(value: SupportsInt | None, limit: int) -> str:
+    """Say how far ``value`` is under or over ``limit``: "12 under", "98 over".
+
+    ``value`` may be missing: ``None`` or pandas' ``NA`` gives "not found".
+    """
+    if value is None or pd.isna(value):
         return "not found"
-    margin = limit - int(value)  # type: ignore[call-overload]
+    margin = limit - int(value)
     if margin > 0:
         return f"{margin:,} under"
     if margin < 0:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from typing import Any, Literal, TypedDict
 
 import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
 
 from postparis.dialogue.model import (
     CATEGORIES,
@@ -111,7 +113,7 @@ def describe_noise_sweep(sweep: Mapping[str, Sequence[float]]) -> str:
 
 # --- New START ------------------------------------------------------------------------
 
-_STYLE = {
+_STYLE: dict[str, dict[str, Any]] = {
     "US": {"color": PALETTE["blue"], "marker": MARKERS[0], "linestyle": LINESTYLES[0]},
     "Russia": {"color": PALETTE["vermillion"], "marker": MARKERS[1], "linestyle": LINESTYLES[1]},
 }
@@ -296,7 +298,17 @@ def exchange_html(wide: pd.DataFrame, category: str, parties: Sequence[str]) -> 
 # --- One match of the repeated game -----------------------------------------------------
 
 #: What each player's line and flip markers look like in :func:`plot_match`.
-_PLAYER_STYLE = {
+_Player = Literal["A", "B"]
+
+
+class _PlayerStyle(TypedDict):
+    color: str
+    linestyle: str
+    flip: str  # the marker of a flipped move
+    flip_y: float  # where flipped moves are marked
+
+
+_PLAYER_STYLE: dict[_Player, _PlayerStyle] = {
     "A": {"color": PALETTE["blue"], "linestyle": "-", "flip": "v", "flip_y": 0.25},
     "B": {"color": PALETTE["vermillion"], "linestyle": "--", "flip": "^", "flip_y": 0.55},
 }
@@ -368,11 +380,12 @@ def match_artists(ax: Axes) -> list[Artist]:
 def update_match(ax: Axes, result: MatchResult, players: Sequence[str]) -> None:
     """Show ``result`` on the axes :func:`plot_match` drew."""
     x = list(range(1, result.rounds + 1))
-    for player, flipped in (("A", result.flipped_a), ("B", result.flipped_b)):
-        by_gid(ax, f"line-{player}").set_data(x, result.running_average(player))  # type: ignore[attr-defined]  # a Line2D
+    flips: dict[_Player, Sequence[bool]] = {"A": result.flipped_a, "B": result.flipped_b}
+    for player, flipped in flips.items():
+        by_gid(ax, f"line-{player}", Line2D).set_data(x, result.running_average(player))
         marks = [t for t, f in zip(x, flipped, strict=True) if f]
         y = _PLAYER_STYLE[player]["flip_y"]
-        by_gid(ax, f"flips-{player}").set_data(marks, [y] * len(marks))  # type: ignore[attr-defined]  # a Line2D
+        by_gid(ax, f"flips-{player}", Line2D).set_data(marks, [y] * len(marks))
     ax.set_xlim(0.5, result.rounds + 0.5)
     ax.set_title(f"Player A: {players[0]}; player B: {players[1]}", fontsize=11)
 

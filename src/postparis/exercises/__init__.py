@@ -70,7 +70,7 @@ def need_number(namespace: Namespace, name: str, example: str) -> float:
     """Return the learner's ``name`` if it is a real number (not text, not True/False)."""
     value = answer(namespace, name)
     if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
-        value = value.item()  # type: ignore[union-attr]
+        value = value.item()
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise AnswerCheckFailed(
             f"{name} should be a number such as {example}, without quotes; it is {value!r}."
@@ -82,7 +82,7 @@ def need_whole_number(namespace: Namespace, name: str, example: str) -> int:
     """Return the learner's ``name`` if it is a whole number (an ``int``)."""
     value = answer(namespace, name)
     if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
-        value = value.item()  # type: ignore[union-attr]
+        value = value.item()
     if isinstance(value, bool) or not isinstance(value, int):
         raise AnswerCheckFailed(
             f"{name} should be a whole number such as {example}, without quotes; it is {value!r}."

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import random
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -182,11 +185,8 @@ def payoffs(namespace: Namespace) -> None:
     correct("one round and whole matches are scored correctly.")
 
 
-def _moves(strategy: object, rounds: int, **kw: object) -> str:
-    return "".join(game.play_match(strategy, game.always_defect, rounds=rounds, **kw).moves_a)  # type: ignore[arg-type]
-
-
-def _own(namespace: Namespace, name: str) -> object:
+def _own(namespace: Namespace, name: str) -> Callable[..., Any]:
+    """Return the learner's own function ``name`` (``attempt`` reports one that is not)."""
     function = answer(namespace, name)
     expect(
         getattr(function, "__module__", "") == namespace.get("__name__", "__main__"),
@@ -207,7 +207,7 @@ def tit_for_tat(namespace: Namespace) -> None:
         got = attempt(tft, own, other, rng, name=f"tit_for_tat({own}, {other}, rng)")
         key = f"04.tit_for_tat.{''.join(own)}{''.join(other)}"
         check_value(got, key, f"tit_for_tat({own}, {other}, rng) returns {got!r}. {hint}")
-    m = game.play_match(tft, game.tit_for_tat, rounds=8, flips=[(3, "B")])  # type: ignore[arg-type]
+    m = game.play_match(tft, game.tit_for_tat, rounds=8, flips=[(3, "B")])
     check_value(
         "".join(m.moves_a),
         "04.tit_for_tat.flipped",
@@ -242,19 +242,19 @@ def generous_tit_for_tat(namespace: Namespace) -> None:
         (12, {}, "Without a generosity argument (default 0.3)"),
     ):
         draws = random.Random(seed)
-        share = sum(gtft(["C"], ["D"], draws, **kw) == "C" for _ in range(3000)) / 3000  # type: ignore[operator]
+        share = sum(gtft(["C"], ["D"], draws, **kw) == "C" for _ in range(3000)) / 3000
         expect(
             0.26 < share < 0.34,
             f"{label} your strategy forgave {share:.0%} of 3,000 defections; it should be close to 30%.",
         )
     draws = random.Random(5)
     state = draws.getstate()
-    gtft(["C"], ["C"], draws)  # type: ignore[operator]
+    gtft(["C"], ["C"], draws)
     expect(
         draws.getstate() == state,
         "after the other player cooperated, don't draw a random number: just cooperate.",
     )
-    mine = game.play_match(gtft, game.always_defect, rounds=60, seed=21)  # type: ignore[arg-type]
+    mine = game.play_match(gtft, game.always_defect, rounds=60, seed=21)
     ref = game.play_match(game.generous_tit_for_tat, game.always_defect, rounds=60, seed=21)
     expect(
         mine.moves_a == ref.moves_a,
@@ -280,14 +280,13 @@ def tft_worse_from_noise(namespace: Namespace) -> None:
     if digest(round(value, 2), salt="04.tft_worse_from_noise", decimals=2) not in expected(
         "04.tft_worse_from_noise"
     ):
-        common = {
-            "noise": round(value, 2),
-            "rounds": game.DEFAULT_ROUNDS,
-            "seed": game.DEFAULT_SEED,
-        }
-        worse = game.self_play_payoff("tit for tat", **common) < game.self_play_payoff(
-            "generous tit for tat", **common
+        payoff = functools.partial(
+            game.self_play_payoff,
+            noise=round(value, 2),
+            rounds=game.DEFAULT_ROUNDS,
+            seed=game.DEFAULT_SEED,
         )
+        worse = payoff("tit for tat") < payoff("generous tit for tat")
         raise AnswerCheckFailed(
             "tit for tat already does worse at a lower level: step down one notch at a time."
             if worse

@@ -199,13 +199,13 @@ def analogy_ratings(namespace: Namespace) -> None:
         "every rating should be a whole number from 1 (very different) to 5 (very similar), "
         "without quotes.",
     )
-    summary = namespace.get("analogy_summary")
+    summary = score_analogy(ratings)
     expect(
-        summary == score_analogy(ratings),
+        namespace.get("analogy_summary") == summary,
         "analogy_summary should be score_analogy(my_ratings): run the answer cell again.",
     )
     recorded(
-        f"your five ratings average {summary['mean']:.1f} of 5. The written answer asks you "  # type: ignore[index]
+        f"your five ratings average {summary['mean']:.1f} of 5. The written answer asks you "
         "to defend them against the perspectives in section 6."
     )
 

@@ -27,7 +27,7 @@ to 2; scores in that convention are exactly twice ours.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from numbers import Real
 
 import numpy as np
@@ -144,14 +144,14 @@ TIMELINE_COLUMNS = (
 )
 
 
-def _question_ids(question_ids: object) -> list[str]:
+def _question_ids(question_ids: Iterable[object]) -> list[str]:
     """Return question ids from a list of ids or a questions table."""
     if isinstance(question_ids, pd.DataFrame):
         return [str(q) for q in question_ids["question_id"]]
-    return [str(q) for q in question_ids]  # type: ignore[attr-defined]
+    return [str(q) for q in question_ids]
 
 
-def validate_forecasts(forecasts: object, question_ids: object) -> dict[str, float]:
+def validate_forecasts(forecasts: object, question_ids: Iterable[object]) -> dict[str, float]:
     """Check that ``forecasts`` gives one probability to every question, and return it.
 
     The check is about form only: any probability from 0 to 1 passes, whatever it is.
@@ -198,7 +198,7 @@ def validate_forecasts(forecasts: object, question_ids: object) -> dict[str, flo
 
 def _outcome(value: object, position: int) -> int:
     if isinstance(value, Real) and not isinstance(value, bool) and value in (0, 1):
-        return int(value)
+        return 1 if value == 1 else 0
     if isinstance(value, bool):
         return int(value)
     raise CourseInputError(
@@ -307,14 +307,16 @@ def brier_by_question(forecasts: Mapping[str, float], outcomes: Mapping[str, int
 # -- reference forecasters -----------------------------------------------------------------
 
 
-def constant_forecaster(question_ids: object, probability: float = 0.5) -> dict[str, float]:
+def constant_forecaster(
+    question_ids: Iterable[object], probability: float = 0.5
+) -> dict[str, float]:
     """Return the same probability for every question (the "50% forecaster" by default)."""
     p = check_probability(probability, "The constant forecaster's probability")
     return dict.fromkeys(_question_ids(question_ids), p)
 
 
 def status_quo_forecaster(
-    question_ids: object, confidence: float = STATUS_QUO_CONFIDENCE
+    question_ids: Iterable[object], confidence: float = STATUS_QUO_CONFIDENCE
 ) -> dict[str, float]:
     """Bet, with the same stated confidence on every question, that nothing changes.
 
@@ -445,7 +447,7 @@ def outcomes_from(questions: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def validate_resolutions(resolutions: object, question_ids: object) -> dict[str, int]:
+def validate_resolutions(resolutions: object, question_ids: Iterable[object]) -> dict[str, int]:
     """Check that ``resolutions`` gives every question an outcome of 1 or 0, and return it.
 
     Raises

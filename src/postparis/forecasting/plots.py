@@ -14,6 +14,8 @@ import pandas as pd
 from IPython.display import HTML
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.text import Annotation
 
 from postparis.figures import MARKERS, PALETTE, add_source, by_gid, use_axes
 from postparis.forecasting.model import (
@@ -165,15 +167,15 @@ def update_reliability(ax: Axes, table: pd.DataFrame, title: str = "") -> None:
     The axes must have been drawn by :func:`plot_reliability`.
     """
     filled = table.loc[table["n"] > 0]
-    by_gid(ax, "reliability").set_data(filled["mean_forecast"], filled["observed_share"])  # type: ignore[attr-defined]  # a Line2D
+    by_gid(ax, "reliability", Line2D).set_data(filled["mean_forecast"], filled["observed_share"])
     rows = list(filled[["mean_forecast", "observed_share", "n"]].itertuples(index=False))
     for k in range(MAX_BINS):
-        label = by_gid(ax, f"bin-{k}")
+        label = by_gid(ax, f"bin-{k}", Annotation)
         label.set_visible(k < len(rows))
         if k < len(rows):
             x, y, count = rows[k]
-            label.xy = (x, y)  # type: ignore[attr-defined]  # an Annotation
-            label.set_text(f"n={int(count)}")  # type: ignore[attr-defined]  # an Annotation
+            label.xy = (x, y)
+            label.set_text(f"n={int(count)}")
     ax.set_title(title, fontsize=9)
 
 

@@ -22,7 +22,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import TypedDict
+from typing import TypeAlias, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -78,7 +78,7 @@ WITHDRAWAL_COMPLETED_PATTERN = "withdrawal completed"
 STINGERS_SUPPLIED_PATTERN = "stingers the us supplied"
 STRIKE_CLAIM_PATTERN = "russian strikes"
 
-DateLike = str | dt.date | pd.Timestamp
+DateLike: TypeAlias = str | dt.date | pd.Timestamp
 
 
 def days_between(start: DateLike, end: DateLike) -> int:
@@ -600,7 +600,9 @@ def describe_break_even(p_star: float) -> str:
     )
 
 
-def expected_value_curve(scenario: ProposalScenario, leak_grid: Sequence[float]) -> np.ndarray:
+def expected_value_curve(
+    scenario: ProposalScenario, leak_grid: Sequence[float] | np.ndarray
+) -> np.ndarray:
     """Return the expected value at every leak probability in ``leak_grid``.
 
     The other five numbers come from ``scenario``; its own ``p_leak`` is ignored. This

@@ -187,11 +187,12 @@ def expected_value_artists(ax: Axes) -> list[Artist]:
 
 def update_expected_value(ax: Axes, scenario: ProposalScenario) -> None:
     """Move the line and the diamond that :func:`plot_expected_value` drew to ``scenario``."""
-    line, point = expected_value_artists(ax)
-    leak = np.asarray(line.get_xdata(), dtype=float)  # type: ignore[attr-defined]
-    line.set_ydata(expected_value_curve(scenario, leak))  # type: ignore[attr-defined]
+    line = by_gid(ax, "ev-line", Line2D)
+    point = by_gid(ax, "ev-point", Line2D)
+    leak = np.asarray(line.get_xdata(), dtype=np.float64)
+    line.set_ydata(expected_value_curve(scenario, leak))
     value = float(expected_value_curve(scenario, [scenario.p_leak])[0])
-    point.set_data([scenario.p_leak], [value])  # type: ignore[attr-defined]
+    point.set_data([scenario.p_leak], [value])
 
 
 # ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.dates import DateFormatter, MonthLocator
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from postparis.data import INFORMATION_CUTOFF
@@ -324,7 +325,9 @@ def bargain_artists(ax: Axes) -> list[Artist]:
 
 def update_bargain(ax: Axes, params: BargainParameters) -> None:
     """Move the lines and the band that :func:`plot_bargain` drew to show ``params``."""
-    band, russia_line, west_line = bargain_artists(ax)
+    band = by_gid(ax, "deal-band", Rectangle)
+    russia_line = by_gid(ax, "russia-gain", Line2D)
+    west_line = by_gid(ax, "west-gain", Line2D)
     russia, west = payoff_curves(params, BARGAIN_SHARES)
     russia_line.set_ydata(russia)
     west_line.set_ydata(west)

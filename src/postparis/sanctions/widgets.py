@@ -139,5 +139,5 @@ def bargain_explorer(params: BargainParameters = DEFAULT_BARGAIN) -> widgets.VBo
         slider.observe(update, names="value")
     update()
     box = widgets.VBox([widgets.VBox(list(sliders.values())), chart, summary])
-    box.sliders = sliders  # type: ignore[attr-defined]
+    box.sliders = sliders
     return box

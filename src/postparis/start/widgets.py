@@ -6,6 +6,8 @@ It returns a container and never calls ``display``; the notebook shows it with
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as widgets
 import pandas as pd
 
@@ -39,7 +41,7 @@ def paragraph_explorer(
     slider = labelled_slider("Paragraph", first["paragraph"], 1, N_PARAGRAPHS, 1, continuous=True)
     card = widgets.HTML(value=render_paragraph(first, names))
 
-    def update(change: dict[str, object]) -> None:
+    def update(change: dict[str, Any]) -> None:
         card.value = render_paragraph(describe_paragraph(paragraphs, int(change["new"])), names)
 
     slider.observe(update, names="value")

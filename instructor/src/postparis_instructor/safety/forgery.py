@@ -178,7 +178,7 @@ class _Visitor(ast.NodeVisitor):
             magic = first.value if isinstance(first, ast.Constant) else None
             if function.attr == "run_line_magic" and magic in HARMLESS_MAGICS:
                 return  # do not report the get_ipython() of a harmless magic
-            self.add(node, f"runs IPython's {function.attr} {magic or ''}".rstrip())
+            self.add(node, f"runs IPython's {function.attr} {magic or ''!s}".rstrip())
         if isinstance(function, ast.Name) and function.id == "type" and len(node.args) == 3:
             self.add(node, "builds a class with type(name, bases, namespace)")
         self.generic_visit(node)

@@ -135,7 +135,9 @@ class SanitizeNotebook(NbGraderPreprocessor):
         Limits.cell_attachments, help="Bytes of one Markdown cell's attachments."
     ).tag(config=True)
 
-    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+    def preprocess(
+        self, nb: NotebookNode, resources: dict[str, Any]
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         """Sanitize the whole notebook; log what changed."""
         limits = Limits(
             text_output=self.max_output_bytes,
@@ -196,7 +198,9 @@ class FlagForgedResults(NbGraderPreprocessor):
 
     comment_prefix = Unicode("FLAGGED FOR REVIEW").tag(config=True)
 
-    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+    def preprocess(
+        self, nb: NotebookNode, resources: dict[str, Any]
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         """Analyse the student's code cells; flag the submission in the gradebook."""
         from nbgrader.api import Gradebook
 
@@ -299,7 +303,9 @@ class RedactHiddenTests(NbGraderPreprocessor):
             visible[index] = "\n".join(shown)
         return lines, visible
 
-    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+    def preprocess(
+        self, nb: NotebookNode, resources: dict[str, Any]
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         """Redact outputs; log how many were removed."""
         hidden, visible = self._hidden_lines(nb)
         removed = 0

@@ -95,8 +95,14 @@ def clean_html(text: str) -> str:
 _INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+")
 #: URL schemes that run script or show HTML when followed (after entities are decoded and
 #: spaces and control characters removed, as browsers and Markdown renderers do).
-_DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "livescript:", "data:text", "data:application")
-_DANGEROUS_SCHEMES += ("data:image/svg",)
+_DANGEROUS_SCHEMES = (
+    "javascript:",
+    "vbscript:",
+    "livescript:",
+    "data:text",
+    "data:application",
+    "data:image/svg",
+)
 
 
 def has_dangerous_url(text: str) -> bool:
@@ -354,13 +360,13 @@ def sanitize_notebook(nb: Any, limits: Limits | None = None) -> list[str]:
                 cell.pop("attachments", None)
         if kind != "code":
             continue
-        outputs = []
+        outputs: list[dict[str, Any]] = []
         cell_used = 0
         for output in cell.get("outputs", []):
-            cleaned = _clean_output(dict(output), report, where)
-            if cleaned is None:
+            kept = _clean_output(dict(output), report, where)
+            if kept is None:
                 continue
-            size = _limit_output(cleaned, limits, report, where)
+            size = _limit_output(kept, limits, report, where)
             if (
                 cell_used + size > limits.cell_outputs
                 or notebook_used + size > limits.notebook_outputs
@@ -368,19 +374,19 @@ def sanitize_notebook(nb: Any, limits: Limits | None = None) -> list[str]:
                 which = "cell" if cell_used + size > limits.cell_outputs else "notebook"
                 limit = limits.cell_outputs if which == "cell" else limits.notebook_outputs
                 report.append(f"{where}: output removed (over the {which}'s {limit:,} bytes)")
-                if cleaned["output_type"] == "error":  # an error still counts: keep its name
-                    cleaned["traceback"] = [f"{cleaned['ename']}: {cleaned['evalue'][:200]}"]
-                    cleaned["evalue"] = cleaned["evalue"][:200]
-                    outputs.append(cleaned)
+                if kept["output_type"] == "error":  # an error still counts: keep its name
+                    kept["traceback"] = [f"{kept['ename']}: {kept['evalue'][:200]}"]
+                    kept["evalue"] = kept["evalue"][:200]
+                    outputs.append(kept)
                 else:
                     note = _note(f"output removed: over the {which}'s limit of {limit:,} bytes")
-                    if cleaned["output_type"] == "stream":
-                        note["name"] = cleaned["name"]  # stderr still counts as an error
+                    if kept["output_type"] == "stream":
+                        note["name"] = kept["name"]  # stderr still counts as an error
                     outputs.append(note)
                 continue
             cell_used += size
             notebook_used += size
-            outputs.append(cleaned)
+            outputs.append(kept)
         cell["outputs"] = [_as_node(o) for o in outputs]
     return report
 

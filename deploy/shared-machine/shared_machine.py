@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""Set up one shared machine for a class, in one command (run as root, from the clone).
+
+::
+
+    sudo python3 deploy/shared-machine/shared_machine.py up --roster students.csv
+    sudo python3 deploy/shared-machine/shared_machine.py down
+
+``up`` makes the machine ready for an instructor and learners who each have their own
+Unix account:
+
+* the course environment (nbgrader, JupyterLab, the course package) in a folder every
+  account can read, built once per lock by ``deploy/jupyterhub/classroom.py`` and shared
+  with the JupyterHub deployment (``/opt/postparis-classroom/env-<hash>``);
+* ``/etc/jupyter/nbgrader_config.py``, read by every account's nbgrader: the course id
+  and the exchange folder;
+* the exchange folder (mode 1777, as nbgrader needs);
+* ``nbgrader``, ``jupyter``, ``postparis-instructor`` and ``alembic`` in
+  ``/usr/local/bin``, linked to that environment;
+* the roster (``--roster``, a CSV with the columns id,first_name,last_name,email)
+  imported into the course's gradebook, as the instructor who owns the clone.
+
+It is idempotent, and records what it created in ``/var/lib/postparis-shared-machine``;
+``down`` removes exactly that (the course environment only with ``--remove-env``: it
+is a cache the JupyterHub deployment shares). Only the standard library is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import json
+import os
+import pwd
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+HERE = Path(__file__).resolve().parent
+REPO_ROOT = HERE.parents[1]
+STATE_DIR = Path(os.environ.get("POSTPARIS_SHARED_STATE", "/var/lib/postparis-shared-machine"))
+RECORD = STATE_DIR / "record.json"
+SYSTEM_CONFIG = Path("/etc/jupyter/nbgrader_config.py")
+BIN_DIR = Path("/usr/local/bin")
+COMMANDS = ("nbgrader", "jupyter", "postparis-instructor", "alembic")
+MARKER = "# Written by deploy/shared-machine/shared_machine.py (postparis course)."
+ROSTER_COLUMNS = {"id"}
+
+
+class SetupError(RuntimeError):
+    """A one-line reason why the machine could not be set up."""
+
+
+def load_classroom() -> ModuleType:
+    """Import deploy/jupyterhub/classroom.py (a script beside this one, not a package)."""
+    path = HERE.parent / "jupyterhub" / "classroom.py"
+    spec = importlib.util.spec_from_file_location("postparis_classroom", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+classroom = load_classroom()
+
+
+def say(message: str) -> None:
+    """Print one line of what was done."""
+    print(message, flush=True)
+
+
+def require_root() -> None:
+    """Stop with a one-line reason unless run as root (through sudo) on Linux."""
+    if sys.platform != "linux" or os.geteuid() != 0:
+        raise SetupError(
+            "this sets up the whole machine (/etc, /usr/local/bin, /opt): run it with sudo"
+        )
+
+
+def load_record() -> dict[str, list[str] | str]:
+    """Return what earlier runs created (empty when none)."""
+    if RECORD.is_file():
+        return dict(json.loads(RECORD.read_text()))
+    return {}
+
+
+def save_record(record: dict[str, list[str] | str]) -> None:
+    """Write the record (root only)."""
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    STATE_DIR.chmod(0o700)
+    RECORD.write_text(json.dumps(record, indent=2) + "\n")
+
+
+def created(record: dict[str, list[str] | str], path: Path) -> None:
+    """Note that this command created ``path`` (so that ``down`` removes it)."""
+    paths = record.setdefault("created", [])
+    assert isinstance(paths, list)
+    if str(path) not in paths:
+        paths.append(str(path))
+
+
+def instructor_of(repo: Path, name: str | None) -> pwd.struct_passwd:
+    """Return the course's account: ``--instructor``, else sudo's caller, else the clone's owner."""
+    name = name or (os.environ.get("SUDO_USER") if os.environ.get("SUDO_USER") != "root" else None)
+    try:
+        return pwd.getpwnam(name) if name else pwd.getpwuid(repo.stat().st_uid)
+    except KeyError:
+        raise SetupError(f"no account named {name!r} on this machine (--instructor)") from None
+
+
+def check_roster(path: Path) -> Path:
+    """Return the roster's absolute path, or stop with a clear reason."""
+    if not path.is_file():
+        raise SetupError(
+            f"roster file not found: {path} (a CSV with id,first_name,last_name,email)"
+        )
+    with path.open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle), [])
+    if not {column.strip() for column in header} >= ROSTER_COLUMNS:
+        raise SetupError(
+            f"the roster {path} has no 'id' column: its first line must be "
+            "id,first_name,last_name,email"
+        )
+    return path.resolve()
+
+
+def config_text(exchange: Path, course_id: str) -> str:
+    """Return the system-wide nbgrader configuration every account reads."""
+    return f"""{MARKER}
+# Every account's nbgrader reads this file: the course id and the exchange folder where
+# released, submitted and feedback files meet. Remove it with `... shared_machine.py down`.
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = {course_id!r}
+c.Exchange.root = {str(exchange)!r}
+"""
+
+
+def write_config(record: dict[str, list[str] | str], exchange: Path, course_id: str) -> None:
+    """Write /etc/jupyter/nbgrader_config.py, never over a file this command did not write."""
+    text = config_text(exchange, course_id)
+    if SYSTEM_CONFIG.exists() and not SYSTEM_CONFIG.read_text().startswith(MARKER):
+        raise SetupError(
+            f"{SYSTEM_CONFIG} exists and was not written by this command: merge by hand"
+        )
+    if not SYSTEM_CONFIG.parent.is_dir():
+        SYSTEM_CONFIG.parent.mkdir(parents=True, mode=0o755)
+        created(record, SYSTEM_CONFIG.parent)
+    if not SYSTEM_CONFIG.exists() or SYSTEM_CONFIG.read_text() != text:
+        SYSTEM_CONFIG.write_text(text)
+        SYSTEM_CONFIG.chmod(0o644)
+        say(f"wrote {SYSTEM_CONFIG} (course {course_id}, exchange {exchange})")
+    created(record, SYSTEM_CONFIG)
+
+
+def make_exchange(record: dict[str, list[str] | str], exchange: Path) -> None:
+    """Create the exchange folder, mode 1777 (everyone writes; no one deletes others' files)."""
+    if not exchange.exists():
+        top = exchange
+        while not top.parent.exists():
+            top = top.parent
+        exchange.mkdir(parents=True)
+        for folder in [exchange, *exchange.parents]:
+            folder.chmod(0o1777 if folder == exchange else 0o755)
+            if folder == top:
+                break
+        created(record, top)
+        say(f"created the exchange {exchange} (mode 1777)")
+    exchange.chmod(0o1777)
+
+
+def link_commands(record: dict[str, list[str] | str], env: Path) -> None:
+    """Link the course's commands into /usr/local/bin, never over another program."""
+    for name in COMMANDS:
+        link, target = BIN_DIR / name, env / "bin" / name
+        if link.is_symlink() and str(link) in record.get("created", []):
+            if Path(os.readlink(link)) == target:
+                continue
+            link.unlink()
+        elif link.exists() or link.is_symlink():
+            raise SetupError(
+                f"{link} exists and is not this course's: remove it or rename it first"
+            )
+        link.symlink_to(target)
+        created(record, link)
+    say(f"linked {', '.join(COMMANDS)} in {BIN_DIR} to {env / 'bin'}")
+
+
+def import_roster(roster: Path, repo: Path, owner: pwd.struct_passwd, env: Path) -> None:
+    """Import the roster into the course gradebook, as the instructor (who owns it)."""
+    path = f"{env / 'bin'}:/usr/local/bin:/usr/bin:/bin"
+    command = ["runuser", "-u", owner.pw_name, "--", "env", f"PATH={path}", f"HOME={owner.pw_dir}"]
+    try:
+        classroom.run(
+            [*command, "nbgrader", "db", "student", "import", roster], cwd=repo / "assignments"
+        )
+    except classroom.ClassroomError as error:
+        last = str(error).strip().splitlines()[-1]
+        raise SetupError(f"importing the roster as {owner.pw_name} failed: {last}") from None
+    with roster.open(newline="", encoding="utf-8") as handle:
+        count = sum(1 for row in csv.DictReader(handle) if (row.get("id") or "").strip())
+    say(f"imported {count} students from {roster} into {repo / 'assignments'}'s gradebook")
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    """Set the machine up (again: every step checks what is already there)."""
+    require_root()
+    roster = check_roster(args.roster) if args.roster else None
+    repo = REPO_ROOT
+    owner = instructor_of(repo, args.instructor)
+    record = load_record()
+    opt: Path = args.opt
+    opt.mkdir(parents=True, exist_ok=True)
+    opt.chmod(0o755)
+    python = classroom.ensure_python(opt, prefer=args.python)
+    existed = {str(p) for p in opt.glob("env-*")}
+    env = classroom.build_env(opt, python)
+    record["env"] = str(env)
+    if str(env) not in existed:
+        created(record, env)
+    classroom.install_course_package(env, repo)
+    say(f"course environment (every account can read it): {env}")
+    save_record(record)
+    make_exchange(record, args.exchange)
+    save_record(record)
+    write_config(record, args.exchange, args.course_id)
+    save_record(record)
+    link_commands(record, env)
+    save_record(record)
+    if roster is not None:
+        import_roster(roster, repo, owner, env)
+    say(
+        f"Ready: learners run `nbgrader fetch_assignment MODULE` in their home; undo with "
+        f"`sudo python3 {Path(__file__).resolve().relative_to(repo)} down`."
+    )
+    return 0
+
+
+def cmd_down(args: argparse.Namespace) -> int:
+    """Remove exactly what ``up`` created (the environment only with --remove-env)."""
+    require_root()
+    record = load_record()
+    paths = [Path(p) for p in record.get("created", [])]
+    if not paths:
+        say("nothing to remove: this machine was not set up by this command")
+        return 0
+    for path in reversed(paths):  # links before the environment, the file before its folder
+        if path.name.startswith("env-") and not args.remove_env:
+            continue
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+        elif path.is_dir():
+            if path == SYSTEM_CONFIG.parent and any(path.iterdir()):
+                continue  # someone else put files there since
+            shutil.rmtree(path)
+        say(f"removed {path}")
+    env = Path(str(record.get("env", "")))
+    if env.name and env.exists():
+        say(
+            f"kept the course environment {env} (a cache shared with the JupyterHub set-up"
+            + ("; `down --remove-env` removes it)" if env in paths else ")")
+        )
+    RECORD.unlink()
+    STATE_DIR.rmdir()
+    say("The gradebook and the course in your clone are yours: left as they are.")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run ``up`` or ``down``."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("up", help="set up this machine for the class (idempotent)")
+    up.add_argument("--roster", type=Path, help="CSV of students: id,first_name,last_name,email")
+    up.add_argument("--instructor", help="the course's account (default: the clone's owner)")
+    up.add_argument(
+        "--exchange",
+        type=lambda text: Path(text).absolute(),
+        default=Path("/srv/nbgrader/exchange"),
+        help="exchange folder",
+    )
+    up.add_argument("--course-id", default=classroom.COURSE_ID, help="nbgrader course id")
+    up.add_argument("--python", type=Path, help="a Python 3.11 >= 3.11.5 to build from")
+    up.add_argument("--opt", type=Path, default=classroom.DEFAULT_OPT, help="environment cache")
+    up.set_defaults(func=cmd_up)
+    down = sub.add_parser("down", help="remove what `up` created")
+    down.add_argument("--remove-env", action="store_true", help="also remove the environment")
+    down.set_defaults(func=cmd_down)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (SetupError, classroom.ClassroomError) as error:
+        print(f"shared-machine: {str(error).strip().splitlines()[0]}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
