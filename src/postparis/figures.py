@@ -31,9 +31,9 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import matplotlib as mpl
-import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -204,9 +204,17 @@ def _agg_canvas(fig: Figure) -> FigureCanvasAgg:
 def _encode_png(canvas: FigureCanvasAgg, compress_level: int) -> bytes:
     """Encode the canvas as PNG; the figures are opaque, so without the alpha channel."""
     buffer = io.BytesIO()
-    rgb = np.ascontiguousarray(np.asarray(canvas.buffer_rgba())[:, :, :3])
-    Image.fromarray(rgb).save(buffer, format="PNG", compress_level=compress_level)
+    size = canvas.get_width_height(physical=True)
+    rgba = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    rgba.convert("RGB").save(buffer, format="PNG", compress_level=compress_level)
     return buffer.getvalue()
+
+
+def _layer_state(artist: Axis | Text) -> Hashable:
+    """Return what a layer of :class:`LiveFigure` shows: an axis's limits and label, a text."""
+    if isinstance(artist, Axis):
+        return (tuple(artist.get_view_interval()), artist.label.get_text())
+    return (artist.get_text(), artist.get_position(), artist.get_visible())
 
 
 def _png_bytes(fig: Figure, dpi: int, compress_level: int = 6) -> bytes:
@@ -299,6 +307,11 @@ class LiveFigure:
       else changes: an axes' limits, title or labels (unless that axis or title is
       itself one of the moving artists), or the ``key`` passed to :meth:`html`. The
       last few backgrounds are kept, so going back to an earlier state costs no redraw.
+    * **Layers.** A moving artist that changes with only some of the controls (an axis
+      whose limits follow a "rounds" slider, a title naming the chosen players) can be
+      named in ``layers`` as well. Each layer is drawn once per state over the kept
+      background, in order, and the result kept in turn: moving another control
+      redraws none of them.
     * **Remembered states.** A chart with a few discrete states (a drop-down, a check
       box) is drawn once per state by :meth:`remember`, and shown again from memory.
 
@@ -312,6 +325,10 @@ class LiveFigure:
         The artists that change from one move to the next (lines whose data changes,
         a marker, a band, an axis whose limits follow the data...). They are drawn on
         top of everything else, in this order.
+    layers
+        Those of the ``moving`` artists that change less often: axes (``ax.xaxis``,
+        known by their limits and label) or texts (``ax.title``, known by their text
+        and position). They are drawn first, in this order, and kept per state.
     dpi
         Render at this resolution (default: the figure's).
 
@@ -330,16 +347,26 @@ class LiveFigure:
     BACKGROUNDS = 12
 
     def __init__(
-        self, fig: Figure, moving: Iterable[Artist] = (), *, dpi: float | None = None
+        self,
+        fig: Figure,
+        moving: Iterable[Artist] = (),
+        *,
+        layers: Iterable[Axis | Text] = (),
+        dpi: float | None = None,
     ) -> None:
         self.fig = fig
         self.moving = list(moving)
+        self.layers = list(layers)
+        strays = [artist for artist in self.layers if artist not in self.moving]
+        if strays:
+            raise ValueError(f"layers must be moving artists too: {strays}")
         for artist in self.moving:
             artist.set_animated(True)
         if dpi is not None:
             fig.set_dpi(dpi)
         self.canvas = _agg_canvas(fig)
         self._backgrounds: dict[Hashable, Any] = {}
+        self._layered: dict[Hashable, Any] = {}
         self._remembered: dict[Hashable, str] = {}
 
     def _axes_state(self) -> tuple[Hashable, ...]:
@@ -367,7 +394,34 @@ class LiveFigure:
     def invalidate(self) -> None:
         """Draw everything again at the next render (e.g. after changing a static artist)."""
         self._backgrounds.clear()
+        self._layered.clear()
         self._remembered.clear()
+
+    def _draw_layers(self, state: Hashable, background: Any, drawn: bool) -> None:
+        """Bring the canvas to ``background`` plus every layer, drawing only new layers.
+
+        ``drawn`` says whether the canvas already shows ``background``. Layer ``i`` is
+        kept under the state of the background and of layers ``0..i``, so a change in a
+        later layer keeps the earlier ones.
+        """
+        kept = background
+        for artist in self.layers:
+            state = (state, _layer_state(artist))
+            region = self._layered.get(state)
+            if region is not None:
+                kept, drawn = region, False
+                continue
+            if not drawn:
+                self.canvas.restore_region(kept)
+                drawn = True
+            if artist.get_visible():
+                self.fig.draw_artist(artist)
+            kept = self.canvas.copy_from_bbox(self.fig.bbox)
+            if len(self._layered) >= self.BACKGROUNDS * len(self.layers):
+                self._layered.pop(next(iter(self._layered)))
+            self._layered[state] = kept
+        if not drawn:
+            self.canvas.restore_region(kept)
 
     def png(self, key: Hashable = None) -> bytes:
         """Return the current chart as PNG bytes.
@@ -380,6 +434,7 @@ class LiveFigure:
         """
         state = (key, self._axes_state())
         background = self._backgrounds.get(state)
+        drawn = background is None
         if background is None:
             self.canvas.draw()  # animated (moving) artists are skipped here
             if self.fig.get_layout_engine() is not None:
@@ -388,10 +443,9 @@ class LiveFigure:
             if len(self._backgrounds) >= self.BACKGROUNDS:
                 self._backgrounds.pop(next(iter(self._backgrounds)))
             self._backgrounds[state] = background
-        else:
-            self.canvas.restore_region(background)
+        self._draw_layers(state, background, drawn)
         for artist in self.moving:
-            if artist.get_visible():
+            if artist.get_visible() and artist not in self.layers:
                 self.fig.draw_artist(artist)
         return _encode_png(self.canvas, compress_level=1)
 

@@ -214,7 +214,7 @@ def repeated_game_simulator(
 
     fig, ax = new_figure(height=3.6)
     plot_match(match(), players(), ax=ax)
-    live = LiveFigure(fig, moving=match_artists(ax))
+    live = LiveFigure(fig, moving=match_artists(ax), layers=[ax.xaxis, ax.title])
 
     def render(_change: object = None) -> None:
         result = match()
