@@ -16,6 +16,7 @@ Root on Linux is needed (accounts, /etc, /usr/local/bin): CI runs as root.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -23,8 +24,10 @@ import re
 import secrets
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDE = REPO / "docs" / "instructor-guide.md"
@@ -49,6 +53,7 @@ INSTRUCTOR_RELEASE = [
     f"nbgrader release_assignment {MODULE}",
 ]
 LEARNER_FETCH = f"nbgrader fetch_assignment {MODULE}"
+LEARNER_LAB = "jupyter lab"
 LEARNER_VALIDATE = f"nbgrader validate {MODULE}/{MODULE}.ipynb"
 LEARNER_SUBMIT = f"nbgrader submit {MODULE}"
 INSTRUCTOR_GRADE = [
@@ -95,6 +100,7 @@ class Class:
     clone: Path = Path()
     timings: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
+    lab_assignments: list[dict[str, Any]] = field(default_factory=list)
 
     def home(self, account: str) -> Path:
         """An account's home folder."""
@@ -166,6 +172,53 @@ def remove_account(name: str) -> None:
     subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
 
 
+def lab_assignments(account: str, home: Path) -> list[dict[str, Any]]:
+    """Start the learner's `jupyter lab` (the guide's command), list their assignments, stop it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    token = secrets.token_hex(16)
+    command = (
+        f"{LEARNER_LAB} --no-browser --ip=127.0.0.1 --port={port} "
+        f"--ServerApp.port_retries=0 --IdentityProvider.token={token}"
+    )
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in the finally below
+    server = subprocess.Popen(
+        ["runuser", "-l", account, "-c", f"cd {shlex.quote(str(home))} && exec {command}"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"token {token}"}
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if server.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"jupyter lab stopped:\n{log.read()[-2000:]}")
+            with contextlib.suppress(requests.ConnectionError):
+                if requests.get(f"{url}/api/status", headers=headers, timeout=5).ok:
+                    break
+            assert time.monotonic() < deadline, "jupyter lab did not answer in 120 s"
+            time.sleep(0.5)
+        listing = requests.get(
+            f"{url}/assignments", params={"course_id": "postparis"}, headers=headers, timeout=60
+        )
+        listing.raise_for_status()
+        reply = listing.json()
+        assert reply["success"], reply
+        return list(reply["value"])
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
 def step(room: Class, label: str, action: Any) -> Any:
     """Run one step of the class and record how long it took."""
     started = time.monotonic()
@@ -174,15 +227,22 @@ def step(room: Class, label: str, action: Any) -> Any:
     return result
 
 
+def skip_or_fail(reason: str) -> None:
+    """Skip on a developer's machine; fail under CI, where this class must run."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"the shared-machine class cannot run under CI: {reason}")
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="module")
 def klass() -> Iterator[Class]:
     """Run the whole class once; undo the set-up and remove the accounts afterwards."""
     for tool in ("useradd", "userdel", "runuser", "git", "pkill"):
         if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed")
+            skip_or_fail(f"{tool} is not installed")
     for path in (SYSTEM_CONFIG, EXCHANGE, *LINKS):
         if path.exists() or path.is_symlink():
-            pytest.skip(f"{path} exists already: this machine is set up for a class")
+            skip_or_fail(f"{path} exists already: this machine is set up for a class")
     token = secrets.token_hex(3)
     room = Class(
         token=token,
@@ -226,6 +286,10 @@ def klass() -> Iterator[Class]:
             learner_home = room.home(account)
             step(room, "fetch", lambda a=account, h=learner_home: as_user(a, LEARNER_FETCH, h))
             notebook = learner_home / MODULE / f"{MODULE}.ipynb"
+            if short == "ada":
+                room.lab_assignments = step(
+                    room, "jupyter lab", lambda a=account, h=learner_home: lab_assignments(a, h)
+                )
             answer(notebook, EXPECTED[short][0], account)
             room.outputs[f"validate {short}"] = step(
                 room,
@@ -273,6 +337,7 @@ def test_the_guide_gives_these_commands() -> None:
         UNDO,
         *INSTRUCTOR_RELEASE,
         LEARNER_FETCH,
+        LEARNER_LAB,
         LEARNER_VALIDATE,
         LEARNER_SUBMIT,
         *INSTRUCTOR_GRADE,
@@ -351,6 +416,12 @@ def test_released_links_resolve_from_the_learners_folder(klass: Class) -> None:
             ["runuser", "-u", account, "--", "test", "-r", str(folder / target)], check=False
         )
         assert opened.returncode == 0, f"{target} does not open from {folder}"
+
+
+def test_a_learner_s_jupyterlab_lists_the_fetched_module(klass: Class) -> None:
+    """`jupyter lab` runs for a learner, and its Assignments tab lists the module as fetched."""
+    statuses = {(a["course_id"], a["assignment_id"], a["status"]) for a in klass.lab_assignments}
+    assert ("postparis", MODULE, "fetched") in statuses, klass.lab_assignments
 
 
 def test_set_up_again_changes_nothing(klass: Class) -> None:
