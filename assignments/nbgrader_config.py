@@ -88,8 +88,10 @@ c.GenerateFeedback.preprocessors = [
 # Collect also sets aside an inbox folder whose name holds no date, with one line saying
 # so, and collects everyone else (nbgrader alone stops for the whole class).
 c.ExchangeFactory.collect = "postparis_instructor.collect.CourseCollect"
+# A kernel that stops answering (an interrupt does not bring it back) costs one time
+# limit, not one per remaining cell: those cells are marked as not run.
 c.Autograde.autograde_preprocessors = [
-    "nbgrader.preprocessors.Execute",
+    _SAFETY + "ExecuteUntilHung",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

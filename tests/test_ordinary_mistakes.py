@@ -178,3 +178,5 @@ def test_a_submission_over_its_budget_is_stopped_and_named(graded: dict) -> None
     line = next(x for x in done.stdout.splitlines() if x.startswith("sleeper "))
     assert "NOT graded" in line
     assert "over the budget of 20 s" in line
+    # Nothing half-graded is left where feedback would be made from it.
+    assert not (workspace.root / "autograded" / "sleeper" / MODULE).exists()

@@ -216,21 +216,29 @@ def cmd_up(args: argparse.Namespace) -> int:
     opt: Path = args.opt
     opt.mkdir(parents=True, exist_ok=True)
     opt.chmod(0o755)
-    python = classroom.ensure_python(opt, prefer=args.python)
+    try:
+        python = classroom.ensure_python(opt, prefer=args.python)
+    except classroom.ClassroomError:
+        wanted = ".".join(map(str, classroom.MIN_PYTHON))
+        if args.python:
+            raise SetupError(f"{args.python} is not a Python 3.11 >= {wanted}") from None
+        raise SetupError(
+            f"no Python 3.11 >= {wanted} found for the course environment: add "
+            "--python /path/to/python3.11 (it is copied to /opt if need be)"
+        ) from None
     existed = {str(p) for p in opt.glob("env-*")}
     env = classroom.build_env(opt, python)
-    record["env"] = str(env)
-    if str(env) not in existed:
-        created(record, env)
-    classroom.install_course_package(env, repo)
-    say(f"course environment (every account can read it): {env}")
-    save_record(record)
-    make_exchange(record, args.exchange)
-    save_record(record)
-    write_config(record, args.exchange, args.course_id)
-    save_record(record)
-    link_commands(record, env)
-    save_record(record)
+    try:  # the record is written even when a step fails, so that `down` undoes the rest
+        record["env"] = str(env)
+        if str(env) not in existed:
+            created(record, env)
+        classroom.install_course_package(env, repo)
+        say(f"course environment (every account can read it): {env}")
+        make_exchange(record, args.exchange)
+        write_config(record, args.exchange, args.course_id)
+        link_commands(record, env)
+    finally:
+        save_record(record)
     if roster is not None:
         import_roster(roster, repo, owner, env)
     say(

@@ -35,6 +35,7 @@ import glob
 import json
 import os
 import selectors
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -896,8 +897,19 @@ def grade_class(
         if on_result:
             on_result(outcome, len(outcomes), len(submissions or ()))
 
+    graded_template = ""
+
+    def discard_partial(student: str) -> None:
+        # A worker stopped or killed mid-grading leaves what nbgrader had copied so far in
+        # autograded/: remove it, as nbgrader does after a failure, so that feedback is
+        # never made from a half-graded notebook.
+        if graded_template:
+            graded = Path(graded_template.replace(_STUDENT_MARK, student))
+            shutil.rmtree(graded, ignore_errors=True)
+
     def plan(layout: dict[str, Any]) -> None:
-        nonlocal submissions
+        nonlocal submissions, graded_template
+        graded_template = layout["graded_template"]
         submissions = _discover(layout, students, force)
         for submission in submissions:
             if submission.problem == "set-aside":
@@ -940,6 +952,7 @@ def grade_class(
                         )
                     )
                     stop_worker(process, kill=True)
+                    discard_partial(process.student)
                     if queue:
                         start_worker()
             if not pool:
@@ -965,6 +978,7 @@ def grade_class(
                                 f"{process.popen.returncode}): {tail[-150:]}",
                             )
                         )
+                        discard_partial(process.student)
                     stop_worker(process)
                     if (queue or submissions is None) and restarts > 0:
                         restarts -= 1

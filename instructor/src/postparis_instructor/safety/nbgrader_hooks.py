@@ -2,6 +2,10 @@
 
 - :class:`RegularFilesCollect` (``ExchangeFactory.collect``): ``nbgrader collect``
   copies regular files only out of the exchange inbox;
+- :class:`ExecuteUntilHung` (first in ``Autograde.autograde_preprocessors``, in place of
+  nbgrader's ``Execute``): once a cell has timed out and the interrupted kernel no longer
+  answers, the remaining cells are not sent to it, so a hung kernel costs one time limit,
+  not one per cell;
 - :func:`refuse_irregular_files` (``Autograde.pre_convert_hook``): before ``autograde``
   copies or reads a ``submitted/`` folder, refused entries are moved aside; a refused
   notebook is not graded;
@@ -23,18 +27,20 @@ Every message printed names student files with control characters escaped.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 from nbformat import NotebookNode
 from nbgrader.exchange.default.collect import ExchangeCollect
-from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Int, Unicode
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Float, Int, Unicode
 
 from .files import clear_record, copy_regular_tree, quarantine, review_folder
 from .forgery import Finding, analyse_cells
@@ -43,6 +49,7 @@ from .sanitize import Limits, sanitize_notebook
 
 __all__ = [
     "FEEDBACK_CSP",
+    "ExecuteUntilHung",
     "FlagForgedResults",
     "RedactHiddenTests",
     "RegularFilesCollect",
@@ -191,6 +198,82 @@ _RESTORED_NOTE = re.compile(
     r"\A# This cell \(id:[^)\n]*\) was missing from the submission\. "
     r"It was added back by nbgrader\.\n\n"
 )
+
+
+class ExecuteUntilHung(Execute):
+    """nbgrader's ``Execute``, which stops sending cells to a kernel that no longer answers.
+
+    A cell over ``Execute.timeout`` is interrupted and recorded as a ``CellTimeoutError``
+    (nbgrader's own behaviour). Then the kernel is asked for its ``kernel_info``: a
+    kernel that does not answer within ``answer_wait`` seconds is hung (a student's code
+    can make it ignore interrupts, or break the machinery that answers), and every later
+    code cell gets an error output saying it was not run, instead of waiting the full
+    time limit again. The tests of those cells fail, as they would after each timeout.
+    """
+
+    answer_wait = Float(
+        15.0, help="Seconds an interrupted kernel has to answer before it is taken as hung."
+    ).tag(config=True)
+
+    _hung = False
+
+    def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
+        """Execute ``nb`` with a kernel that is taken to answer until it does not."""
+        self._hung = False
+        configured: bool = self.raise_on_iopub_timeout  # type: ignore[has-type]  # untyped in nbgrader
+        try:
+            return super().preprocess(nb, resources, km=km)
+        finally:
+            self.raise_on_iopub_timeout = configured
+
+    async def _async_handle_timeout(
+        self, timeout: int, cell: NotebookNode | None = None
+    ) -> dict[str, Any] | None:
+        reply = await super()._async_handle_timeout(timeout, cell)
+        if not await self._kernel_answers():
+            self._hung = True
+            # A hung kernel never says it is idle: record the timed-out cell and go on,
+            # rather than failing the whole notebook on the missing status message.
+            self.raise_on_iopub_timeout = False
+            self.log.error(
+                "The kernel did not answer %gs after the interrupt: the remaining cells "
+                "are not run",
+                self.answer_wait,
+            )
+        return reply
+
+    async def _kernel_answers(self) -> bool:
+        from jupyter_core.utils import ensure_async
+
+        assert self.kc is not None
+        asked = self.kc.kernel_info()
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.answer_wait
+        while (left := until - loop.time()) > 0:
+            try:
+                message = await ensure_async(self.kc.shell_channel.get_msg(timeout=left))
+            except Empty:
+                return False
+            if message["parent_header"].get("msg_id") == asked:
+                return True
+        return False
+
+    def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> Any:
+        """Run ``cell``, or mark it as not run once the kernel has stopped answering."""
+        if self._hung and cell.cell_type == "code" and cell.source.strip():
+            cell.outputs = [
+                NotebookNode(
+                    output_type="error",
+                    ename="KernelNotAnswering",
+                    evalue="not run: the kernel stopped answering after an earlier cell",
+                    traceback=[
+                        "KernelNotAnswering: not run: the kernel stopped answering after "
+                        "an earlier cell timed out"
+                    ],
+                )
+            ]
+            return cell, resources
+        return super().preprocess_cell(cell, resources, index)
 
 
 class FlagForgedResults(NbGraderPreprocessor):
