@@ -14,8 +14,6 @@ VENV   := .venv
 BIN    := $(abspath $(VENV))/bin
 # nbgrader calls `alembic` from PATH, so the environment's bin folder goes first.
 export PATH := $(BIN):$(PATH)
-# Running JupyterLab as root (e.g. in a container) needs an explicit flag.
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup setup-instructor setup-dev lab test test-fast test-python lint typecheck format notebooks check-notebooks lock check-platforms bench classroom classroom-down clean
@@ -43,8 +41,9 @@ setup-instructor: $(VENV)/.instructor ## Add the instructor's tools (notebooks, 
 
 setup-dev: $(VENV)/.dev ## Add the instructor's tools and the test and lint tools
 
+# course.py opens it without the instructor's menus, or says where it already runs.
 lab: setup ## Set up and open the course in JupyterLab at the start notebook
-	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00-start-here.ipynb
+	$(BIN)/python course.py lab
 
 test: setup-dev ## Set up and run the whole test suite
 	$(BIN)/python -m pytest

@@ -14,6 +14,7 @@ plain (no f-strings, no annotations).
 """
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -28,6 +29,11 @@ VENV = os.path.join(ROOT, ".venv")
 STAMP = os.path.join(VENV, ".runtime")
 LOCK = os.path.join(ROOT, "requirements.txt")
 START = "notebooks/00-start-here.ipynb"
+# The self-learner's JupyterLab has no instructor menus (formgrader, create assignment,
+# course list) and no server side for them: a Jupyter config folder put first on
+# JUPYTER_CONFIG_PATH for `lab` only (the instructor's `postparis-instructor lab` keeps
+# them). Validate and the assignment list stay.
+LEARNER_CONFIG = os.path.join(ROOT, "config", "learner-lab")
 
 
 def unsupported_reason(version=None):
@@ -87,23 +93,84 @@ def setup():
         handle.write(fingerprint + "\n")
 
 
-def lab_command():
-    """Return the command that opens the course in JupyterLab at the start notebook."""
+def lab_command(options=()):
+    """Return the command that opens the course in JupyterLab at the start notebook.
+
+    ``options`` go to ``jupyter lab`` (e.g. ``--port=8890 --no-browser``).
+    """
     command = [venv_python(), "-m", "jupyter", "lab"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")  # e.g. in a container, as `make lab` does
+        command.append("--allow-root")  # e.g. in a container
+    command.extend(options)
     command.append(START)
     return command
 
 
-def lab():
-    """Set up, then open JupyterLab at the start notebook (as `make lab`)."""
+def lab_environment(environ=None):
+    """Return the environment JupyterLab runs with: the learner's config folder first."""
+    environment = dict(os.environ if environ is None else environ)
+    # nbgrader's Validate calls `alembic` from PATH: the environment's folder goes first.
+    environment["PATH"] = os.path.dirname(venv_python()) + os.pathsep + environment.get("PATH", "")
+    paths = [LEARNER_CONFIG] + [
+        p for p in environment.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p
+    ]
+    environment["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
+    return environment
+
+
+def running_servers():
+    """Return Jupyter's record (url, pid, root_dir...) of each server running this course."""
+    done = subprocess.run(
+        [venv_python(), "-m", "jupyter", "server", "list", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    servers = []
+    for line in done.stdout.splitlines():
+        try:
+            info = json.loads(line)
+        except ValueError:
+            continue
+        root = info.get("root_dir") or info.get("notebook_dir") or ""
+        # `jupyter lab notebooks/...` serves notebooks/ (or the clone, when asked to).
+        if os.path.realpath(root) in (
+            os.path.realpath(ROOT),
+            os.path.dirname(os.path.realpath(os.path.join(ROOT, START))),
+        ):
+            servers.append(info)
+    return servers
+
+
+def server_address(info):
+    """Return the address that opens the start notebook in the running server ``info``."""
+    served = info.get("root_dir") or info.get("notebook_dir") or ROOT
+    start = os.path.relpath(os.path.join(ROOT, START), served).replace(os.sep, "/")
+    address = info["url"].rstrip("/") + "/lab/tree/" + start
+    if info.get("token"):
+        address += "?token=" + info["token"]
+    return address
+
+
+def lab(*options):
+    """Set up, then open JupyterLab at the start notebook (as `make lab`).
+
+    If JupyterLab already runs for this course, say where instead of starting another.
+    """
     setup()
     os.chdir(ROOT)
-    environment = dict(os.environ)
-    # nbgrader's Validate calls `alembic` from PATH: the environment's folder goes first.
-    environment["PATH"] = os.path.dirname(venv_python()) + os.pathsep + environment["PATH"]
-    sys.exit(subprocess.call(lab_command(), env=environment))
+    running = running_servers()
+    if running:
+        info = running[0]
+        print("JupyterLab is already running for this course (PID {}): open".format(info["pid"]))
+        print("  " + server_address(info))
+        print(
+            "Stop it with Ctrl-C twice in its terminal, or: {} -m jupyter lab stop {}".format(
+                os.path.relpath(venv_python(), ROOT), info["port"]
+            )
+        )
+        return
+    sys.exit(subprocess.call(lab_command(options), env=lab_environment()))
 
 
 COMMANDS = {"check-python": check_python, "setup": setup, "lab": lab}
@@ -111,10 +178,11 @@ COMMANDS = {"check-python": check_python, "setup": setup, "lab": lab}
 
 def main(argv):
     """Run the one command named in ``argv``; return the exit status."""
-    if len(argv) != 1 or argv[0] not in COMMANDS:
+    # Only `lab` takes options: they go to `jupyter lab`.
+    if not argv or argv[0] not in COMMANDS or (len(argv) > 1 and argv[0] != "lab"):
         sys.stderr.write("usage: python course.py {{{}}}\n".format(",".join(sorted(COMMANDS))))
         return 2
-    COMMANDS[argv[0]]()
+    COMMANDS[argv[0]](*argv[1:])
     return 0
 
 

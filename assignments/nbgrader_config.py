@@ -22,6 +22,26 @@ c.Exchange.root = os.environ.get("POSTPARIS_EXCHANGE", "/srv/nbgrader/exchange")
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
+# Releasing: every link in a released module works in the learner's fetched folder. The
+# glossary is released with each module (not graded), and a link to another module
+# points where `nbgrader fetch` puts it, ../<id>/<id>.ipynb. This runs first, so the
+# checksums and the gradebook hold the released text.
+c.GenerateAssignment.preprocessors = [
+    "postparis_instructor.release.ReleaseLinks",
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.InstantiateTests",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearSolutions",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.SaveCells",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # Autograding: a cell that runs longer than this is stopped and counted as an error,
 # so an infinite loop cannot hold up the class.
 c.Execute.timeout = 60
@@ -65,7 +85,9 @@ c.GenerateFeedback.preprocessors = [
 # outputs) and with outputs capped in bytes; a notebook whose code reaches the grading
 # machinery (IPython hooks, sys.modules, builtins, the checks...) is flagged for review,
 # its automatic score withheld.
-c.ExchangeFactory.collect = _SAFETY + "RegularFilesCollect"
+# Collect also sets aside an inbox folder whose name holds no date, with one line saying
+# so, and collects everyone else (nbgrader alone stops for the whole class).
+c.ExchangeFactory.collect = "postparis_instructor.collect.CourseCollect"
 # A kernel that stops answering (an interrupt does not bring it back) costs one time
 # limit, not one per remaining cell: those cells are marked as not run.
 c.Autograde.autograde_preprocessors = [
@@ -84,7 +106,12 @@ try:  # without the instructor tools the preprocessors above fail: nothing is gr
 except ImportError:
     pass
 else:
-    c.Autograde.pre_convert_hook = _hooks.refuse_irregular_files
+    from postparis_instructor import release as _release
+
+    # A learner's copy of the released glossary comes back with the submission: not graded.
+    c.Autograde.pre_convert_hook = _release.chain_hooks(
+        _hooks.refuse_irregular_files, _release.skip_glossary
+    )
     c.GenerateFeedback.post_convert_hook = _hooks.protect_feedback
 
 # Instructor-local settings, e.g. the grading sandbox (written by

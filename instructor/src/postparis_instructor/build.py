@@ -24,8 +24,12 @@ def notebooks_directory() -> Path:
 
 
 def render_student_notebook(workspace: CourseWorkspace, module: str) -> str:
-    """Generate ``module``'s student version in ``workspace``; return it as JSON text."""
-    nb = nbformat.read(workspace.generate(module), as_version=4)
+    """Generate ``module``'s self-study version in ``workspace``; return it as JSON text.
+
+    Its links stay side by side, as in ``notebooks/`` (a released module's point where
+    ``nbgrader fetch`` puts the other modules instead).
+    """
+    nb = nbformat.read(workspace.generate(module, "--ReleaseLinks.enabled=False"), as_version=4)
     clean_notebook(nb)
     return nbformat.writes(nb) + "\n"
 

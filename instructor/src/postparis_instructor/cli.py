@@ -19,7 +19,13 @@ __all__ = ["main"]
 
 def _build_notebooks(args: argparse.Namespace) -> int:
     from postparis_instructor.build import build_student_notebooks
+    from postparis_instructor.course import module_ids, unknown_module
 
+    for module in args.modules:
+        problem = unknown_module(module, module_ids())
+        if problem:
+            print(f"postparis-instructor build-notebooks: error: {problem}", file=sys.stderr)
+            return 2
     changed = build_student_notebooks(check=args.check, modules=args.modules or None)
     if args.check:
         if changed:

@@ -7,6 +7,7 @@ autograde without touching the repository. :class:`CourseWorkspace` is that copy
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 import subprocess
@@ -23,6 +24,7 @@ __all__ = [
     "module_ids",
     "nbgrader_environment",
     "source_directory",
+    "unknown_module",
 ]
 
 
@@ -49,6 +51,21 @@ def module_ids(source: Path | None = None) -> list[str]:
     """
     folder = source or source_directory()
     return sorted(p.name for p in folder.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+def unknown_module(module: str, known: list[str]) -> str | None:
+    """Return one line saying ``module`` is not a module of the course, or None if it is.
+
+    The line names the closest of the ``known`` module ids (a misspelt one, such as
+    ``01-the-argumnet``, gets ``did you mean '01-the-argument'?``), else lists them.
+    """
+    if module in known:
+        return None
+    close = difflib.get_close_matches(module, known, n=1, cutoff=0.6)
+    if close:
+        return f"no module {module!r} in this course: did you mean {close[0]!r}?"
+    listed = ", ".join(sorted(known)) or "none yet"
+    return f"no module {module!r} in this course (its modules: {listed})"
 
 
 def nbgrader_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -132,9 +149,12 @@ class CourseWorkspace:
             )
         return done
 
-    def generate(self, module: str) -> Path:
-        """Generate the student version of ``module``; return its notebook's path."""
-        self.nbgrader("generate_assignment", module, "--force")
+    def generate(self, module: str, *options: str) -> Path:
+        """Generate the student version of ``module``; return its notebook's path.
+
+        ``options`` go to ``nbgrader generate_assignment`` (e.g. a ``--Class.trait=value``).
+        """
+        self.nbgrader("generate_assignment", module, "--force", *options)
         return self.release_notebook(module)
 
     def release_notebook(self, module: str) -> Path:

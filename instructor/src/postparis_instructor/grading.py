@@ -315,8 +315,10 @@ def _inspect(student: str, folder: Path, expected: set[str]) -> _Submission:
             "no-notebook",
             "; ".join([f"no notebook in the folder{found}", *refused]),
         )
+    from postparis_instructor.release import GLOSSARY  # released with every module
+
     known = [n for n in names if n in expected]
-    unknown = [n for n in names if n not in expected]
+    unknown = [n for n in names if n not in expected and n != GLOSSARY]
     wanted = ", ".join(sorted(expected)) or "?"
     if not known:
         return _Submission(
@@ -456,22 +458,36 @@ def _roster(db_url: str, course_id: str) -> list[str]:
         return sorted(student.id for student in gradebook.students)
 
 
-def _expected_notebooks(db_url: str, course_id: str, module: str) -> set[str]:
-    """Return the notebook file names of ``module`` known to the gradebook."""
+def _expected_notebooks(
+    db_url: str, course_id: str, module: str, source: Path | None = None
+) -> set[str]:
+    """Return the notebook file names of ``module`` known to the gradebook.
+
+    ``source`` is the course's source folder: a module found neither there nor in the
+    gradebook is misspelt, and the error names the closest module id.
+    """
     from nbgrader.api import Gradebook, MissingEntry
 
+    from postparis_instructor.course import module_ids, unknown_module
+
+    sources = module_ids(source) if source is not None and source.is_dir() else []
     database = _sqlite_path(db_url)
     if database is not None and not database.is_file():
+        misspelt = unknown_module(module, sources) if sources else None
         raise GradingError(
-            f"no gradebook at {database}: run `nbgrader generate_assignment {module}` first"
+            misspelt
+            or f"no gradebook at {database}: run `nbgrader generate_assignment {module}` first"
         )
     with gradebook_lock(db_url), Gradebook(db_url, course_id) as gradebook:
         try:
             assignment = gradebook.find_assignment(module)
         except MissingEntry:
+            generated = [a.name for a in gradebook.assignments]
+            misspelt = None if module in sources else unknown_module(module, sources + generated)
             raise GradingError(
-                f"{module!r} is not in the gradebook: run `nbgrader generate_assignment {module}` "
-                "in the course folder first"
+                misspelt
+                or f"{module!r} is not in the gradebook: run `nbgrader generate_assignment "
+                f"{module}` in the course folder first"
             ) from None
         return {f"{notebook.name}.ipynb" for notebook in assignment.notebooks}
 
@@ -600,7 +616,14 @@ class _Worker:
             "root": str(self.coursedir.root),
             "pattern": self.coursedir.format_path(submitted, "*", self.module),
             "template": self.coursedir.format_path(submitted, _STUDENT_MARK, self.module),
-            "expected": sorted(_expected_notebooks(self.db_url, self.course_id, self.module)),
+            "expected": sorted(
+                _expected_notebooks(
+                    self.db_url,
+                    self.course_id,
+                    self.module,
+                    Path(self.coursedir.root) / self.coursedir.source_directory,
+                )
+            ),
             "roster": _roster(self.db_url, self.course_id),
             "graded_template": self.coursedir.format_path(
                 self.coursedir.autograded_directory, _STUDENT_MARK, self.module
