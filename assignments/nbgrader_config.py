@@ -113,6 +113,9 @@ else:
         _hooks.refuse_irregular_files, _release.skip_glossary
     )
     c.GenerateFeedback.post_convert_hook = _hooks.protect_feedback
+    # Learners submit without it, or nbgrader would not show them their feedback (no
+    # feedback is made for the glossary).
+    c.ExchangeFactory.submit = "postparis_instructor.release.SubmitWithoutGlossary"
 
 # Instructor-local settings, e.g. the grading sandbox (written by
 # `postparis-instructor sandbox enable`; not committed).

@@ -291,6 +291,9 @@ def run_learner_side(flow: Flow, user: HubUser, answers: dict[str, str]) -> None
     (notebook,) = [n for n in assignment["notebooks"] if n["notebook_id"] == flow.module_id]
     path = notebook["path"]
     flow.notebook_paths[user.name] = path
+    # The module's links to the glossary open: it is released beside the notebook.
+    glossary = user.read_notebook(path.rsplit("/", 1)[0] + "/glossary.ipynb")
+    assert any("glossary" in "".join(c["source"]).lower() for c in glossary["cells"])
     user.write_notebook(path, answer_notebook(user.read_notebook(path), answers))
     flow.validation[user.name] = user.json_ok(
         "POST", "/assignments/validate", params={"path": path}

@@ -663,6 +663,11 @@ class Classroom:
             config = source.parent / "nbgrader_config.py"
             if config.exists():
                 shutil.copy2(config, root / "nbgrader_config.py")
+            # Released with every module (its links point to it): generate finds it beside
+            # the course's source folder, since the Hub installs the course tools as wheels.
+            glossary = REPO_ROOT / "notebooks" / "glossary.ipynb"
+            if glossary.is_file():
+                shutil.copy2(glossary, root / "glossary.ipynb")
             for module in modules:
                 target = root / "source" / module
                 shutil.rmtree(target, ignore_errors=True)

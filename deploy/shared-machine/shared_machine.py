@@ -137,6 +137,14 @@ def config_text(exchange: Path, course_id: str) -> str:
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = {course_id!r}
 c.Exchange.root = {str(exchange)!r}
+# Learners submit without the glossary released beside each module: a notebook with no
+# feedback of its own would keep nbgrader from showing them their feedback.
+try:
+    import postparis_instructor.release  # noqa: F401
+except ImportError:
+    pass
+else:
+    c.ExchangeFactory.submit = "postparis_instructor.release.SubmitWithoutGlossary"
 """
 
 

@@ -27,11 +27,13 @@ from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
+from nbgrader.exchange.default.submit import ExchangeSubmit
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 __all__ = [
     "GLOSSARY",
     "ReleaseLinks",
+    "SubmitWithoutGlossary",
     "chain_hooks",
     "find_glossary",
     "released_links",
@@ -88,11 +90,13 @@ def find_glossary(source: Path) -> Path | None:
     """Return the glossary to release with the modules of the ``source`` folder.
 
     Looked for beside the course folder (``<course>/glossary.ipynb``, for a course kept
-    outside the repository), then in the repository's ``notebooks/``.
+    outside the repository), then in ``notebooks/`` of the clone that holds the course
+    folder (``assignments/``: the instructor tools may be installed as a wheel), then in
+    the repository's ``notebooks/``.
     """
     from postparis.paths import repository_root
 
-    candidates = [source.parent / GLOSSARY]
+    candidates = [source.parent / GLOSSARY, source.parent.parent / "notebooks" / GLOSSARY]
     root = repository_root()
     if root is not None:
         candidates.append(root / "notebooks" / GLOSSARY)
@@ -135,6 +139,24 @@ class ReleaseLinks(NbGraderPreprocessor):
         text = nbformat.writes(terms) + "\n"
         resources.setdefault("outputs", {})[GLOSSARY] = text.encode("utf-8")
         return nb, resources
+
+
+class SubmitWithoutGlossary(ExchangeSubmit):
+    """``nbgrader submit`` that leaves the released glossary out of the submission.
+
+    nbgrader shows a learner's feedback as fetched only when every notebook of the
+    submission has feedback; the glossary, released beside each module, never gets any.
+    Named as ``ExchangeFactory.submit`` in the configuration learners read.
+    """
+
+    def do_copy(self, src: str, dest: str, log: Any = None) -> None:
+        """Copy the learner's folder as nbgrader does, without the glossary."""
+        kept = list(self.coursedir.ignore)
+        self.coursedir.ignore = [*kept, GLOSSARY]
+        try:
+            super().do_copy(src, dest, log=log)
+        finally:
+            self.coursedir.ignore = kept
 
 
 def skip_glossary(notebooks: list[str] | None = None, **_: Any) -> None:
