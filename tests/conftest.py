@@ -13,6 +13,10 @@ change one). CONTRIBUTING.md ("Running the tests") describes them for new tests.
 - ``executed``: each module's answer key and student notebook executed headless once,
   on first use (``executed.answer_key(module)``, ``executed.student(module)``).
 
+``instructor(...)`` runs the ``postparis-instructor`` command as an instructor types it,
+and ``instructor_grade(workspace, module, ...)`` runs the instructor guide's ``postparis-instructor
+grade MODULE`` in a course; both return the finished process without checking it.
+
 Material the repository does not carry (the article's text) comes from the
 environment: ``POSTPARIS_ARTICLE`` is the path of the article's text file. Tests that
 need it use ``needs_article`` and are skipped, with the reason in pytest's summary,
@@ -25,13 +29,15 @@ import copy
 import gc
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from nbformat import NotebookNode
 
-from postparis_instructor.course import CourseWorkspace, module_ids
+from postparis_instructor.course import CourseWorkspace, module_ids, nbgrader_environment
 from postparis_instructor.notebooks import execute_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +63,41 @@ def article_text() -> str:
     assert ARTICLE is not None
     assert ARTICLE.is_file(), f"{ARTICLE_VARIABLE}={ARTICLE} is not a file"
     return ARTICLE.read_text(encoding="utf-8")
+
+
+# -- the instructor's command ------------------------------------------------------------
+
+
+def instructor(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 900
+) -> subprocess.CompletedProcess[str]:
+    """Run ``postparis-instructor ARGS`` in ``cwd`` and return it finished (not checked).
+
+    ``env`` defaults to the environment nbgrader needs (this environment's bin first on
+    PATH); the output is captured as text.
+    """
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "postparis-instructor"), *args],
+        cwd=cwd,
+        env=nbgrader_environment() if env is None else env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def instructor_grade(
+    workspace: CourseWorkspace, module: str, *options: str, timeout: float = 900
+) -> subprocess.CompletedProcess[str]:
+    """Run ``postparis-instructor grade MODULE OPTIONS`` in ``workspace``'s course folder.
+
+    As the guide has it: from the course folder, with the workspace's environment (its
+    exchange); pass ``--course-dir``, ``--workers``, ``--student`` ... in ``options``.
+    """
+    return instructor(
+        "grade", module, *options, cwd=workspace.root, env=workspace.env(), timeout=timeout
+    )
 
 
 # -- the heavy work, once per session ---------------------------------------------------

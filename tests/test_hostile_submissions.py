@@ -28,8 +28,6 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -38,7 +36,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import MODULES, ROOT
+from conftest import MODULES, ROOT, instructor_grade
 from nbformat import NotebookNode
 
 from postparis_instructor.course import CourseWorkspace
@@ -478,14 +476,10 @@ def _grade_batch(run: SafetyRun) -> None:
         if run.mode.startswith("autograde"):
             done = run.workspace.nbgrader("autograde", module, "--force", "--create", check=False)
         else:
-            command = [
-                str(Path(sys.executable).parent / "postparis-instructor"),
-                "grade", module, "--workers", "2", "--course-dir", str(run.workspace.root),
-            ]  # fmt: skip
-            done = subprocess.run(
-                command, env=run.workspace.env(), capture_output=True, text=True, timeout=1800,
-                check=False,
-            )  # fmt: skip
+            root = str(run.workspace.root)
+            done = instructor_grade(
+                run.workspace, module, "--workers", "2", "--course-dir", root, timeout=1800
+            )
         run.output[module] = done.stdout + done.stderr
     run.seconds = time.perf_counter() - started
 
