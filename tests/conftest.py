@@ -6,10 +6,15 @@ below build everything in a private folder made with ``tmp_path_factory``; tests
 what they return and never change it (copy a notebook or a course first if a test must
 change one). CONTRIBUTING.md ("Running the tests") describes them for new tests.
 
-- ``built_course``: a private nbgrader course with every module generated (no
-  submissions).
+- ``generated_course``: ``generated_course(name)`` returns a new private nbgrader course
+  with every module generated, a copy of one generated once per session (change it
+  freely).
+- ``built_course``: one such course, shared (no submissions).
 - ``graded_course``: ``built_course`` once each module has two submissions, ``key``
   (the answer key) and ``blank`` (the generated student version), autograded once.
+- ``validations``: ``nbgrader validate`` of every module's answer key and student
+  version in ``built_course``, each run once (``validations.answer_key(module)``,
+  ``validations.student(module)``).
 - ``executed``: each module's answer key and student notebook executed headless once,
   on first use (``executed.answer_key(module)``, ``executed.student(module)``).
 
@@ -31,7 +36,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -103,13 +109,42 @@ def instructor_grade(
 # -- the heavy work, once per session ---------------------------------------------------
 
 
+def generate_every_module(workspace: CourseWorkspace) -> None:
+    """Generate the student version of every module of ``workspace`` in one nbgrader run.
+
+    ``nbgrader generate_assignment '*'`` converts each module as one run per module
+    would (the same release notebooks, the same gradebook but for its random ids), with
+    one start of nbgrader instead of one per module.
+    """
+    workspace.nbgrader("generate_assignment", "*", "--force")
+    modules = module_ids(workspace.root / "source")
+    missing = [m for m in modules if not workspace.release_notebook(m).is_file()]
+    assert not missing, f"not generated: {missing}"
+
+
 @pytest.fixture(scope="session")
-def built_course(tmp_path_factory: pytest.TempPathFactory) -> CourseWorkspace:
+def generated_course(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], CourseWorkspace]:
+    """Return ``new(name)``: a new private course with every module generated.
+
+    Every module is generated once per session, into a course no test sees; each call
+    returns a copy of it (its gradebook and releases) in a folder of its own, which the
+    caller may change freely.
+    """
+    template = CourseWorkspace(tmp_path_factory.mktemp("generated") / "course")
+    generate_every_module(template)
+
+    def new(name: str) -> CourseWorkspace:
+        root = tmp_path_factory.mktemp(name) / "course"
+        shutil.copytree(template.root, root, symlinks=True)
+        return CourseWorkspace(root)
+
+    return new
+
+
+@pytest.fixture(scope="session")
+def built_course(generated_course: Callable[[str], CourseWorkspace]) -> CourseWorkspace:
     """A private nbgrader course with every module's student version generated."""
-    workspace = CourseWorkspace(tmp_path_factory.mktemp("course") / "course")
-    for module in MODULES:
-        workspace.generate(module)
-    return workspace
+    return generated_course("course")
 
 
 #: The students of ``graded_course``: what each one submitted.
@@ -124,6 +159,57 @@ def graded_course(built_course: CourseWorkspace) -> CourseWorkspace:
         built_course.submit("blank", module, built_course.release_notebook(module))
         built_course.autograde(module)
     return built_course
+
+
+class Validations:
+    """``nbgrader validate`` of each module's answer key and student version, run once.
+
+    What the learner's Validate button runs, on the answer key and on the generated
+    student version in ``built_course``. On first use every module's two validations
+    start, two at a time (each is its own nbgrader process and kernel); a test waits
+    for the one it reads.
+    """
+
+    def __init__(self, course: CourseWorkspace) -> None:
+        self.course = course
+        self._pool: ThreadPoolExecutor | None = None
+        self._runs: dict[tuple[str, str], Future[subprocess.CompletedProcess[str]]] = {}
+
+    def _get(self, kind: str, module: str) -> subprocess.CompletedProcess[str]:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="validate")
+            for name in MODULES:
+                for which, notebook in (
+                    ("key", self.course.source_notebook(name)),
+                    ("student", self.course.release_notebook(name)),
+                ):
+                    self._runs[which, name] = self._pool.submit(
+                        self.course.nbgrader, "validate", str(notebook), check=False
+                    )
+        return self._runs[kind, module].result()
+
+    def answer_key(self, module: str) -> subprocess.CompletedProcess[str]:
+        """Return ``nbgrader validate`` of ``module``'s answer key, finished."""
+        return self._get("key", module)
+
+    def student(self, module: str) -> subprocess.CompletedProcess[str]:
+        """Return ``nbgrader validate`` of ``module``'s generated student version."""
+        return self._get("student", module)
+
+    def close(self) -> None:
+        """Wait for every validation started, and stop the threads."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture(scope="session")
+def validations(built_course: CourseWorkspace) -> Iterator[Validations]:
+    """Every module's answer key and student version through ``nbgrader validate``."""
+    validated = Validations(built_course)
+    try:
+        yield validated
+    finally:
+        validated.close()
 
 
 class ExecutedNotebooks:
