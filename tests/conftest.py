@@ -31,6 +31,7 @@ when it is not set.
 from __future__ import annotations
 
 import copy
+import functools
 import gc
 import os
 import shutil
@@ -39,16 +40,20 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Generic, TypeVar
 
+import nbformat
 import pytest
 from nbformat import NotebookNode
 
 from postparis_instructor.course import CourseWorkspace, module_ids, nbgrader_environment
-from postparis_instructor.notebooks import execute_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "assignments" / "source"
 NOTEBOOKS = ROOT / "notebooks"
+
+Key = TypeVar("Key")
+Result = TypeVar("Result")
 
 #: Every module of the course: a folder assignments/source/<id>/<id>.ipynb.
 MODULES = module_ids(SOURCE)
@@ -161,45 +166,61 @@ def graded_course(built_course: CourseWorkspace) -> CourseWorkspace:
     return built_course
 
 
+class OnceAhead(Generic[Key, Result]):
+    """Slow jobs, each run once on first use, with the next one in line started beside it.
+
+    ``jobs`` maps each key to the work that makes its result, in the order tests ask for
+    them (module by module). When a test asks for one, that job runs and the next one
+    starts beside it, two at a time on two cores; a later test finds its result ready.
+    A run that asks for one module (``-k``) starts at most one more job than it needs.
+    """
+
+    def __init__(self, jobs: dict[Key, Callable[[], Result]], name: str) -> None:
+        self._jobs = jobs
+        self._order = list(jobs)
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix=name)
+        self._started: dict[Key, Future[Result]] = {}
+
+    def _start(self, key: Key) -> Future[Result]:
+        if key not in self._started:
+            self._started[key] = self._pool.submit(self._jobs[key])
+        return self._started[key]
+
+    def get(self, key: Key) -> Result:
+        """Return ``key``'s result, running its job first if no test has asked for it."""
+        wanted = self._start(key)
+        after = self._order.index(key) + 1
+        if after < len(self._order):
+            self._start(self._order[after])
+        return wanted.result()
+
+    def close(self) -> None:
+        """Wait for the jobs already running; start no other one."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 class Validations:
     """``nbgrader validate`` of each module's answer key and student version, run once.
 
     What the learner's Validate button runs, on the answer key and on the generated
-    student version in ``built_course``. On first use every module's two validations
-    start, two at a time (each is its own nbgrader process and kernel); a test waits
-    for the one it reads.
+    student version in ``built_course``; each run is its own nbgrader process.
     """
 
     def __init__(self, course: CourseWorkspace) -> None:
-        self.course = course
-        self._pool: ThreadPoolExecutor | None = None
-        self._runs: dict[tuple[str, str], Future[subprocess.CompletedProcess[str]]] = {}
+        def validate(notebook: Path) -> Callable[[], subprocess.CompletedProcess[str]]:
+            return lambda: course.nbgrader("validate", str(notebook), check=False)
 
-    def _get(self, kind: str, module: str) -> subprocess.CompletedProcess[str]:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="validate")
-            for name in MODULES:
-                for which, notebook in (
-                    ("key", self.course.source_notebook(name)),
-                    ("student", self.course.release_notebook(name)),
-                ):
-                    self._runs[which, name] = self._pool.submit(
-                        self.course.nbgrader, "validate", str(notebook), check=False
-                    )
-        return self._runs[kind, module].result()
+        jobs = {("key", m): validate(course.source_notebook(m)) for m in MODULES}
+        jobs |= {("student", m): validate(course.release_notebook(m)) for m in MODULES}
+        self.runs = OnceAhead(jobs, "validate")
 
     def answer_key(self, module: str) -> subprocess.CompletedProcess[str]:
         """Return ``nbgrader validate`` of ``module``'s answer key, finished."""
-        return self._get("key", module)
+        return self.runs.get(("key", module))
 
     def student(self, module: str) -> subprocess.CompletedProcess[str]:
         """Return ``nbgrader validate`` of ``module``'s generated student version."""
-        return self._get("student", module)
-
-    def close(self) -> None:
-        """Wait for every validation started, and stop the threads."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        return self.runs.get(("student", module))
 
 
 @pytest.fixture(scope="session")
@@ -209,38 +230,72 @@ def validations(built_course: CourseWorkspace) -> Iterator[Validations]:
     try:
         yield validated
     finally:
-        validated.close()
+        validated.runs.close()
+
+
+#: Executes one notebook headless, as the tests did in their own process, and saves it.
+EXECUTE = """\
+import sys
+from pathlib import Path
+import nbformat
+from postparis_instructor.notebooks import execute_notebook
+nbformat.write(execute_notebook(Path(sys.argv[1])), sys.argv[2])
+"""
 
 
 class ExecutedNotebooks:
-    """Each module's answer key and student notebook, executed headless once."""
+    """Each module's answer key and student notebook, executed headless once.
+
+    Each runs in a Python process of its own (``execute_notebook``, as ``make notebooks``
+    and the benchmarks run it), so its kernel and sockets never outlive it in the tests'
+    process, and the next module's runs beside it.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._done: dict[tuple[str, str], NotebookNode] = {}
+        sources = {("key", m): SOURCE / m / f"{m}.ipynb" for m in MODULES}
+        sources |= {("student", m): NOTEBOOKS / f"{m}.ipynb" for m in MODULES}
+        self.runs = OnceAhead(
+            {
+                key: functools.partial(self._execute, *key, source)
+                for key, source in sources.items()
+            },
+            "execute",
+        )
 
-    def _run(self, kind: str, module: str, source: Path) -> NotebookNode:
-        if (kind, module) not in self._done:
-            # A copy in a folder of its own: the notebook must find its data from anywhere.
-            copy_path = self.folder / kind / module / f"{module}.ipynb"
-            copy_path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy_path)
-            self._done[kind, module] = execute_notebook(copy_path)
-        return copy.deepcopy(self._done[kind, module])
+    def _execute(self, kind: str, module: str, source: Path) -> NotebookNode:
+        # A copy in a folder of its own: the notebook must find its data from anywhere.
+        copy_path = self.folder / kind / module / f"{module}.ipynb"
+        copy_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, copy_path)
+        executed = copy_path.with_name(f"{module}.executed.ipynb")
+        done = subprocess.run(
+            [sys.executable, "-c", EXECUTE, str(copy_path), str(executed)],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        assert done.returncode == 0, f"{kind} {module} did not run:\n{done.stdout}\n{done.stderr}"
+        return nbformat.read(executed, as_version=4)
 
     def answer_key(self, module: str) -> NotebookNode:
         """Return ``module``'s answer key, executed (a copy: change it freely)."""
-        return self._run("key", module, SOURCE / module / f"{module}.ipynb")
+        return copy.deepcopy(self.runs.get(("key", module)))
 
     def student(self, module: str) -> NotebookNode:
         """Return ``module``'s student notebook from notebooks/, executed (a copy)."""
-        return self._run("student", module, NOTEBOOKS / f"{module}.ipynb")
+        return copy.deepcopy(self.runs.get(("student", module)))
 
 
 @pytest.fixture(scope="session")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> ExecutedNotebooks:
+def executed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExecutedNotebooks]:
     """The course's notebooks executed headless, each once per session, on first use."""
-    return ExecutedNotebooks(tmp_path_factory.mktemp("executed"))
+    notebooks = ExecutedNotebooks(tmp_path_factory.mktemp("executed"))
+    try:
+        yield notebooks
+    finally:
+        notebooks.runs.close()
 
 
 # -- every test cleans up after itself ----------------------------------------------------
