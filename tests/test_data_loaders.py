@@ -211,11 +211,19 @@ def _plant_new_start_rows(folder: Path) -> None:
     ):
         row = dict.fromkeys(columns, "")
         row.update(
-            as_of="2015-12-01", party="US", category=category, value="1500",
-            limit="1550" if category == "deployed_warheads" else "700", after_cutoff="false",
-            value_kind="count", published=published, published_basis=basis,
-            note="planted by a test", source_url="https://example.org/planted",
-            source_publisher="test", confidence="low",
+            as_of="2015-12-01",
+            party="US",
+            category=category,
+            value="1500",
+            limit="1550" if category == "deployed_warheads" else "700",
+            after_cutoff="false",
+            value_kind="count",
+            published=published,
+            published_basis=basis,
+            note="planted by a test",
+            source_url="https://example.org/planted",
+            source_publisher="test",
+            confidence="low",
         )
         planted.append(",".join(row[c] for c in columns))
     path.write_text(text.rstrip("\n") + "\n" + "\n".join(planted) + "\n", encoding="utf-8")
@@ -232,7 +240,8 @@ def test_a_planted_figure_published_after_the_cutoff_never_passes(data_copy):
     _plant_new_start_rows(data_copy)
     table = load_new_start()
     planted = table[table["as_of"] == pd.Timestamp("2015-12-01")]
-    assert len(planted) == 2 and planted["published"].isna().sum() == 1
+    assert len(planted) == 2
+    assert planted["published"].isna().sum() == 1
     for kept in (known_by(table), through_cutoff(table)):
         assert pd.Timestamp("2015-12-01") not in set(kept["as_of"])
         assert (kept["published"] <= CUTOFF).all()

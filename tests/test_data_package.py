@@ -147,7 +147,9 @@ def test_every_publication_date_is_sourced_or_declared_missing(name):
     if name == "nuclear_stockpiles":
         described = pd.to_datetime(described.astype(str), format="%Y")
     early = frame.loc[~missing & (frame["published"] < described)]
-    assert early.empty, f"{name}: published before the date it describes on rows {list(early.index)}"
+    assert early.empty, (
+        f"{name}: published before the date it describes on rows {list(early.index)}"
+    )
 
 
 def test_only_what_happened_next_goes_beyond_the_cutoff_unflagged():
