@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import functools
 import random
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
@@ -259,15 +260,20 @@ class MatchResult:
         """Player B's payoff in each round (worked out once)."""
         return tuple(PAYOFFS[(a, b)][1] for a, b in zip(self.moves_a, self.moves_b, strict=True))
 
+    @functools.cached_property
+    def _pairs(self) -> Counter[tuple[str, str]]:
+        """How many rounds each pair of moves (A's, B's) was played."""
+        return Counter(zip(self.moves_a, self.moves_b, strict=True))
+
     @property
     def total_a(self) -> int:
         """Player A's total payoff."""
-        return sum(self.payoffs_a)
+        return sum(PAYOFFS[pair][0] * count for pair, count in self._pairs.items())
 
     @property
     def total_b(self) -> int:
         """Player B's total payoff."""
-        return sum(self.payoffs_b)
+        return sum(PAYOFFS[pair][1] * count for pair, count in self._pairs.items())
 
     @property
     def average_a(self) -> float:
@@ -282,8 +288,7 @@ class MatchResult:
     @property
     def mutual_cooperation(self) -> float:
         """The share of rounds in which both players cooperated."""
-        both = sum(a == b == COOPERATE for a, b in zip(self.moves_a, self.moves_b, strict=True))
-        return both / self.rounds
+        return self._pairs[(COOPERATE, COOPERATE)] / self.rounds
 
     def running_average(self, player: Literal["A", "B"]) -> list[float]:
         """Return the player's average payoff per round over rounds 1..t, for each t."""
@@ -395,24 +400,38 @@ def play_match(
     """
     n = _check_rounds(rounds)
     p = check_probability(noise, "The noise")
-    master = random.Random(_check_seed(seed))
-    noise_rng = random.Random(master.getrandbits(64))
-    rng_a = random.Random(master.getrandbits(64))
-    rng_b = random.Random(master.getrandbits(64))
+    noise_seed, seed_a, seed_b = _streams(_check_seed(seed))
     forced = _check_flips(flips, n)
-    # The noise stream's draws, A's then B's for each round, made in one go.
-    draws = [noise_rng.random() < p for _ in range(2 * n)]
-    flipped_a, flipped_b = draws[::2], draws[1::2]
+    flipped_a, flipped_b = _noise(noise_seed, n, p)
     if forced:
-        flipped_a = [f != ((t, "A") in forced) for t, f in enumerate(flipped_a, start=1)]
-        flipped_b = [f != ((t, "B") in forced) for t, f in enumerate(flipped_b, start=1)]
-    rule_a, rule_b = _rule(strategy_a, rng_a), _rule(strategy_b, rng_b)
+        flipped_a = tuple(f != ((t, "A") in forced) for t, f in enumerate(flipped_a, start=1))
+        flipped_b = tuple(f != ((t, "B") in forced) for t, f in enumerate(flipped_b, start=1))
+    rule_a, rule_b = _rule(strategy_a, seed_a), _rule(strategy_b, seed_b)
     if rule_a is not None and rule_b is not None:
         moves_a, moves_b = _play_rules(rule_a, rule_b, flipped_a, flipped_b)
     else:
-        players = ((strategy_a, rng_a), (strategy_b, rng_b))
+        players = ((strategy_a, random.Random(seed_a)), (strategy_b, random.Random(seed_b)))
         moves_a, moves_b = _play_functions(players, flipped_a, flipped_b)
-    return MatchResult(tuple(moves_a), tuple(moves_b), tuple(flipped_a), tuple(flipped_b))
+    return MatchResult(tuple(moves_a), tuple(moves_b), flipped_a, flipped_b)
+
+
+@functools.lru_cache(maxsize=1024)
+def _streams(seed: int) -> tuple[int, int, int]:
+    """Return the seeds of a match's three random streams: the noise, player A, player B."""
+    master = random.Random(seed)
+    return master.getrandbits(64), master.getrandbits(64), master.getrandbits(64)
+
+
+@functools.lru_cache(maxsize=64)
+def _noise(seed: int, rounds: int, noise: float) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
+    """Return which intended moves the noise flips, A's and B's, round by round.
+
+    The noise stream draws A's number, then B's, for each round, whatever the players
+    do: matches with the same seed share these flips (and the cache).
+    """
+    stream = random.Random(seed)
+    draws = [stream.random() < noise for _ in range(2 * rounds)]
+    return tuple(draws[::2]), tuple(draws[1::2])
 
 
 def _play_functions(
@@ -442,18 +461,19 @@ def _play_functions(
 _Rule = Callable[[str, bool], str]
 
 
-def _rule(strategy: Strategy, rng: random.Random) -> _Rule | None:
+def _rule(strategy: Strategy, seed: int) -> _Rule | None:
     """Return the rule of one of the course's strategies (None for any other function).
 
-    Each rule intends exactly the move the function would, drawing from ``rng`` exactly
-    when the function would: generous tit for tat draws once after each defection.
+    Each rule intends exactly the move the function would, drawing from the player's
+    stream (started from ``seed``) exactly when the function would: generous tit for
+    tat draws once after each defection, the others never.
     """
     if strategy is tit_for_tat:
         return lambda last, _ever: last
     if strategy is grim_trigger:
         return lambda _last, ever: DEFECT if ever else COOPERATE
     if strategy is always_cooperate or strategy is always_defect:
-        move = strategy((), (), rng)
+        move = COOPERATE if strategy is always_cooperate else DEFECT
         return lambda _last, _ever: move
     generosity: Any = DEFAULT_GENEROSITY
     if isinstance(strategy, functools.partial):
@@ -464,7 +484,7 @@ def _rule(strategy: Strategy, rng: random.Random) -> _Rule | None:
         generosity = strategy.keywords.get("generosity", DEFAULT_GENEROSITY)
     elif strategy is not generous_tit_for_tat:
         return None
-    draw = rng.random
+    draw = random.Random(seed).random
     return lambda last, _ever: COOPERATE if last == COOPERATE or draw() < generosity else DEFECT
 
 
