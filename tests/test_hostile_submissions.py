@@ -28,8 +28,6 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -38,7 +36,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import MODULES, ROOT
+from conftest import MODULES, ROOT, generate_every_module, instructor_grade
 from nbformat import NotebookNode
 
 from postparis_instructor.course import CourseWorkspace
@@ -138,11 +136,10 @@ def _folder(workspace: CourseWorkspace, module: str, student: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    workspace = CourseWorkspace(tmp_path_factory.mktemp("hostile") / "course")
+def batch(generated_course: Callable[[str], CourseWorkspace]) -> dict[str, object]:
+    workspace = generated_course("hostile")
     runs: dict[str, dict[str, object]] = {}
     for module in MODULES:
-        workspace.generate(module)
         workspace.submit("good", module, workspace.source_notebook(module))
         workspace.submit("blank", module, workspace.release_notebook(module))
         for student, change in VARIANTS.items():
@@ -422,8 +419,7 @@ def _make_safety_course(root: Path) -> CourseWorkspace:
     from nbgrader.api import Gradebook
 
     workspace = CourseWorkspace(root, modules=SAFETY_MODULES)
-    for module in SAFETY_MODULES:
-        workspace.generate(module)
+    generate_every_module(workspace)
     # The guide's step 3: the roster is in the gradebook before anything is graded, so a
     # student who submits only module 01 is graded there, not set aside.
     with Gradebook(workspace.gradebook_url) as gradebook:
@@ -478,14 +474,10 @@ def _grade_batch(run: SafetyRun) -> None:
         if run.mode.startswith("autograde"):
             done = run.workspace.nbgrader("autograde", module, "--force", "--create", check=False)
         else:
-            command = [
-                str(Path(sys.executable).parent / "postparis-instructor"),
-                "grade", module, "--workers", "2", "--course-dir", str(run.workspace.root),
-            ]  # fmt: skip
-            done = subprocess.run(
-                command, env=run.workspace.env(), capture_output=True, text=True, timeout=1800,
-                check=False,
-            )  # fmt: skip
+            root = str(run.workspace.root)
+            done = instructor_grade(
+                run.workspace, module, "--workers", "2", "--course-dir", root, timeout=1800
+            )
         run.output[module] = done.stdout + done.stderr
     run.seconds = time.perf_counter() - started
 
