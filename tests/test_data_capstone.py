@@ -8,6 +8,7 @@ damaged copy of the data, to prove that it fails when it should.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -479,3 +480,76 @@ def test_each_check_fails_on_a_damaged_copy(tables: Tables, case: str) -> None:
     assert not shipped, f"{check.__name__} fails on the shipped data:\n" + "\n".join(shipped)
     problems = check(damaged(tables, name, change))
     assert any(message in p for p in problems), f"{case}: {problems}"
+
+
+# -- the instructor's meeting script agrees with the data and the notebook ---------------------
+
+GUIDE = ROOT / "docs" / "instructor-guide.md"
+MODULE_06 = SOURCE / "06-nsc-meeting" / "06-nsc-meeting.ipynb"
+#: How the guide names each seat.
+GUIDE_NAMES = {
+    "president": "the President",
+    "secretary_of_state": "the Secretary of State",
+    "secretary_of_defense": "the Secretary of Defense",
+    "treasury": "the Secretary of the Treasury",
+    "cia_director": "the Director of the CIA",
+    "un_ambassador": "the US Ambassador to",
+    "french_liaison": "the French liaison",
+    "russian_security_council": "Russian Security Council briefing",
+}
+
+
+def meeting_script() -> str:
+    text = GUIDE.read_text(encoding="utf-8")
+    start = text.index("## Module 06: running the National Security Council meeting")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else len(text)]
+
+
+def table_first_cells(section: str, heading: str) -> list[str]:
+    """The first cell of each body row of the first table after ``heading``."""
+    lines = section[section.index(heading) :].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append(line.split("|")[1].strip())
+    return rows
+
+
+def spans(cells: list[str]) -> list[tuple[int, int]]:
+    return [(int(a), int(b or a)) for a, _, b in (cell.partition("-") for cell in cells)]
+
+
+def test_the_meeting_takes_fifty_minutes_without_gaps() -> None:
+    minutes = spans(table_first_cells(meeting_script(), "### The 50 minutes"))
+    assert minutes[0][0] == 0, minutes
+    assert minutes[-1][1] == 50, minutes
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(minutes)), minutes
+
+
+def test_every_class_size_from_6_to_40_has_a_seating() -> None:
+    sizes = spans(table_first_cells(meeting_script(), "### Before class: the roles"))
+    covered = [n for low, high in sizes for n in range(low, high + 1)]
+    assert covered == list(range(6, 41)), sizes
+
+
+def test_the_script_names_every_card(tables: Tables) -> None:
+    assert set(GUIDE_NAMES) == set(tables["roles"]["role"])
+    script = " ".join(meeting_script().split())
+    missing = [name for name in GUIDE_NAMES.values() if name not in script]
+    assert not missing, f"the meeting script never names {missing}"
+
+
+def test_the_memos_the_script_grades_are_the_notebooks_task_cells() -> None:
+    cells = json.loads(MODULE_06.read_text(encoding="utf-8"))["cells"]
+    tasks = {
+        meta["grade_id"]: meta["points"]
+        for cell in cells
+        if (meta := cell.get("metadata", {}).get("nbgrader", {})).get("task")
+    }
+    script = meeting_script()
+    graded = re.findall(r"\(`([a-z_]+)`\) \| (\d+) \|", script)
+    assert graded, "the script's grading table lists no grade id"
+    assert {grade_id: int(points) for grade_id, points in graded} == tasks
