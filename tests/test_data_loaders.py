@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from postparis.data import (
+    INFORMATION_CUTOFF,
     DataFormatError,
     known_by,
     load_afghanistan,
@@ -22,6 +23,7 @@ from postparis.data import (
     load_russia_economy,
     load_sanctions_timeline,
     load_source_disagreements,
+    load_stockpiles,
     load_syria_2015,
     load_what_happened_next,
 )
@@ -174,6 +176,81 @@ def test_known_by_filters_on_the_publication_date_not_the_period():
     assert pd.Timestamp("2015-01-01") not in set(gdp["date"])  # 2015 GDP: published 2016
     assert (kept["published"] <= pd.Timestamp("2015-12-31")).all()
     assert len(known_by(economy, "2014-12-31")) < len(kept)
+
+
+#: Every dataset that records when its figures became public (its date of knowledge).
+PUBLISHED_TABLES = {
+    "russia_economy": load_russia_economy,
+    "syria_2015": load_syria_2015,
+    "afghanistan_stinger": load_afghanistan,
+    "new_start": load_new_start,
+    "nuclear_stockpiles": load_stockpiles,
+}
+CUTOFF = INFORMATION_CUTOFF
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED_TABLES))
+def test_no_figure_published_after_the_cutoff_passes_the_filter(name):
+    table = PUBLISHED_TABLES[name]()
+    kept = known_by(table)
+    assert kept["published"].notna().all(), f"{name}: a row of unknown publication date passed"
+    assert (kept["published"] <= CUTOFF).all(), f"{name}: a figure published after 2015 passed"
+    late = table["published"].isna() | (table["published"] > CUTOFF)
+    assert len(kept) == (~late).sum(), f"{name}: known_by dropped a row public by the cutoff"
+
+
+def _plant_new_start_rows(folder: Path) -> None:
+    """Add two rows that describe 2015 but were not public by the cutoff, flagged as if they were."""
+    path = folder / "new_start.csv"
+    text = path.read_text(encoding="utf-8")
+    columns = text.splitlines()[0].split(",")
+    planted = []
+    for category, published, basis in (
+        ("deployed_warheads", "2016-02-01", "release date"),
+        ("deployed_launchers", "", "not found"),
+    ):
+        row = dict.fromkeys(columns, "")
+        row.update(
+            as_of="2015-12-01",
+            party="US",
+            category=category,
+            value="1500",
+            limit="1550" if category == "deployed_warheads" else "700",
+            after_cutoff="false",
+            value_kind="count",
+            published=published,
+            published_basis=basis,
+            note="planted by a test",
+            source_url="https://example.org/planted",
+            source_publisher="test",
+            confidence="low",
+        )
+        planted.append(",".join(row[c] for c in columns))
+    path.write_text(text.rstrip("\n") + "\n" + "\n".join(planted) + "\n", encoding="utf-8")
+
+
+def test_a_planted_figure_published_after_the_cutoff_never_passes(data_copy):
+    """A row about December 2015 published in 2016 (or never dated) is dropped by every filter.
+
+    The planted rows carry a wrong after_cutoff flag and a date inside 2015, so only the
+    publication date can keep them out: the filters must use it.
+    """
+    from postparis.dialogue.model import through_cutoff
+
+    _plant_new_start_rows(data_copy)
+    table = load_new_start()
+    planted = table[table["as_of"] == pd.Timestamp("2015-12-01")]
+    assert len(planted) == 2
+    assert planted["published"].isna().sum() == 1
+    for kept in (known_by(table), through_cutoff(table)):
+        assert pd.Timestamp("2015-12-01") not in set(kept["as_of"])
+        assert (kept["published"] <= CUTOFF).all()
+
+
+def test_unknown_publication_dates_are_never_known(data_copy):
+    _plant_new_start_rows(data_copy)
+    table = load_new_start()
+    assert known_by(table, "2100-01-01")["published"].notna().all()
 
 
 def test_known_by_explains_a_table_without_publication_dates():

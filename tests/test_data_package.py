@@ -124,8 +124,12 @@ def test_dates_are_plausible_and_after_cutoff_rows_are_flagged(name):
     assert dates.notna().all(), name
     assert dates.between(pd.Timestamp("1945-01-01"), pd.Timestamp("2026-12-31")).all()
     late = dates > INFORMATION_CUTOFF
+    if "published" in frame.columns and "after_cutoff" in frame.columns:
+        # the flag follows the date of knowledge; an undated row counts as not public
+        late |= frame["published"].isna() | (frame["published"] > INFORMATION_CUTOFF)
     if "after_cutoff" in frame.columns:
-        assert (frame["after_cutoff"] == late).all(), f"{name}: after_cutoff wrong"
+        wrong = frame.loc[frame["after_cutoff"] != late]
+        assert wrong.empty, f"{name}: after_cutoff wrong on rows {list(wrong.index)}"
     elif name not in AFTER_CUTOFF_ALLOWED:
         assert not late.any(), f"{name} holds rows dated after 2015-12-31"
 
@@ -154,9 +158,35 @@ def test_dates_of_knowledge_come_after_what_they_describe(name):
     assert (frame.loc[averaged, "date_precision"] != "day").all(), name
 
 
+#: Datasets whose date of knowledge is sourced row by row: (table, column of the period described).
+SOURCED_PUBLICATION = {"new_start": "as_of", "nuclear_stockpiles": "year"}
+
+
+@pytest.mark.parametrize("name", sorted(SOURCED_PUBLICATION))
+def test_every_publication_date_is_sourced_or_declared_missing(name):
+    """Each row says when it became public and how we know, or says that nobody found out."""
+    frame = read_dataset(name)
+    missing = frame["published_basis"] == "not found"
+    assert (frame["published"].isna() == missing).all(), f"{name}: published vs not found"
+    assert (frame.loc[missing, "published_source"] == "").all(), name
+    dated = frame.loc[~missing, "published_source"]
+    assert dated.str.match(r"^https?://\S+$").all(), f"{name}: a publication date without a page"
+    assert (frame["note"].str.len() > 20).all(), f"{name}: every row explains its publication date"
+    assert frame.loc[missing, "note"].str.contains("not found").all(), name
+    described = frame[SOURCED_PUBLICATION[name]]
+    if name == "nuclear_stockpiles":
+        described = pd.to_datetime(described.astype(str), format="%Y")
+    early = frame.loc[~missing & (frame["published"] < described)]
+    assert early.empty, (
+        f"{name}: published before the date it describes on rows {list(early.index)}"
+    )
+
+
 def test_only_what_happened_next_goes_beyond_the_cutoff_unflagged():
     stockpiles = read_dataset("nuclear_stockpiles")
-    assert (stockpiles["after_cutoff"] == (stockpiles["year"] > 2015)).all()
+    not_public = stockpiles["published"].isna() | (stockpiles["published"] > INFORMATION_CUTOFF)
+    assert (stockpiles["after_cutoff"] == not_public).all()
+    assert stockpiles.loc[stockpiles["year"] > 2015, "after_cutoff"].all()
     events = read_dataset("what_happened_next")
     assert events["after_cutoff"].any()
     assert (events["date"] >= pd.Timestamp("2015-10-01")).all()

@@ -11,10 +11,11 @@ for the topic packages those modules use:
 2. they do not use module 05's data or package;
 3. package code that loads a dataset holding rows after 2015 filters them out;
 4. what the answer keys *show* when they run (their outputs) passes the same scan;
-5. the data know *when* each figure became public (its ``published`` date), a figure about
-   a period is never dated before the period ended, and code that loads a dataset with
-   figures published after the cutoff filters on that date (``known_by``), not on the
-   period the figure describes;
+5. the data know *when* each figure became public (its ``published`` date, the New START
+   numbers and stockpile estimates included), a figure about a period is never dated before
+   the period ended, and code that loads a dataset with figures published after the cutoff
+   filters on that date (``known_by``, or module 04's ``through_cutoff``), not on the period
+   the figure describes;
 6. the prose of modules 00-04 quotes no figure that was published after the cutoff;
 7. the glossary, which every module links to, passes the same scan as the modules.
 
@@ -474,3 +475,82 @@ def test_the_glossary_does_not_answer_the_exercises() -> None:
         "The glossary's 'Thesis' entry says where the article states its thesis, which is "
         "what module 01 asks learners to find."
     )
+
+
+# -- dates of knowledge: the New START numbers and the stockpile estimates ---------------
+
+#: Datasets that modules 00-04 load although some of their rows were not public by the
+#: cutoff: each row records when it became public, and the flag and filters follow that.
+LATE_FIGURES = ("new_start", "nuclear_stockpiles")
+
+
+def _not_public_by_cutoff(frame: pd.DataFrame) -> pd.Series:
+    """Rows published after the cutoff, or whose publication date was never found."""
+    return frame["published"].isna() | (frame["published"] > INFORMATION_CUTOFF)
+
+
+@pytest.mark.parametrize("name", LATE_FIGURES)
+def test_late_figures_are_flagged_by_when_they_became_public(name: str) -> None:
+    frame = read_dataset(name)
+    assert "published" in frame.columns, f"{name}.csv does not say when its figures became public"
+    wrong = frame[frame["after_cutoff"] != _not_public_by_cutoff(frame)]
+    assert wrong.empty, (
+        f"{name}.csv flags figures as known by the cutoff that were not (or not provably) "
+        "public by then:\n" + wrong.drop(columns=["source_url", "note"]).to_string()
+    )
+
+
+def _with_a_late_row(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` plus a copy of its first row that describes 2015 but was published in 2016."""
+    late = table.iloc[[0]].copy()
+    late["as_of"] = pd.Timestamp("2015-12-01")
+    late["published"] = pd.Timestamp("2016-01-15")
+    late["after_cutoff"] = False  # a wrong flag: only the publication date can catch the row
+    return pd.concat([table, late], ignore_index=True)
+
+
+def test_module_04_filter_keeps_only_what_was_public_by_the_cutoff() -> None:
+    """``through_cutoff`` (module 04's filter) uses the date of knowledge, not the period."""
+    from postparis.dialogue.model import through_cutoff
+
+    table = read_dataset("new_start")
+    kept = through_cutoff(table)
+    assert kept["published"].notna().all()
+    assert (kept["published"] <= INFORMATION_CUTOFF).all()
+    assert len(kept) == (~_not_public_by_cutoff(table)).sum()
+    planted = through_cutoff(_with_a_late_row(table))
+    assert pd.Timestamp("2015-12-01") not in set(planted["as_of"]), (
+        "through_cutoff kept a figure about 2015 that was published in 2016"
+    )
+
+
+def _number_texts(value: int) -> re.Pattern[str]:
+    """A count as prose writes it: 1796 or 1,796."""
+    plain = str(value)
+    comma = f"{value:,}"
+    return re.compile(rf"(?<![\d.,])(?:{re.escape(comma)}|{plain})(?![\d])")
+
+
+def test_module_prose_quotes_no_new_start_number_published_after_the_cutoff() -> None:
+    table = read_dataset("new_start")
+    late = _not_public_by_cutoff(table)
+    known_values = set(table.loc[~late, "value"]) | set(table["limit"])
+    late_values = sorted(set(table.loc[late, "value"]) - known_values)
+    keyword = re.compile(r"warhead|launcher|bomber|ICBM|SLBM|New START", re.IGNORECASE)
+    findings = []
+    for path in [*_earlier_notebooks(), GLOSSARY]:
+        nb = nbformat.read(path, as_version=4)
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type != "markdown":
+                continue
+            for line in cell.source.splitlines():
+                stripped = URL.sub(" ", line)
+                if not keyword.search(stripped):
+                    continue
+                hits = [v for v in late_values if _number_texts(v).search(stripped)]
+                if hits:
+                    findings.append(
+                        f"{path.relative_to(ROOT)}, cell {i}: quotes {hits}, New START numbers "
+                        f"public only after the cutoff: {line.strip()[:120]!r}"
+                    )
+    assert not findings, "\n".join(findings)

@@ -138,7 +138,9 @@ def known_by(table: pd.DataFrame, cutoff: pd.Timestamp | str = INFORMATION_CUTOF
 
     The filter uses the ``published`` column, the date on which each figure became
     public, not the date of the period it describes: Russia's GDP for 2015 describes
-    2015 but was published in 2016, so it is dropped at a 2015 cutoff.
+    2015 but was published in 2016, so it is dropped at a 2015 cutoff. A row whose
+    publication date was not found (``published`` is NaT) is never kept: what cannot be
+    shown to have been public is treated as not public.
 
     Raises
     ------
@@ -535,8 +537,13 @@ def load_new_start() -> pd.DataFrame:
         Long format, one row per date, party and category: ``as_of`` (Timestamp),
         ``party`` (US or Russia), ``category`` (deployed_launchers, deployed_warheads,
         deployed_and_nondeployed_launchers), ``value`` (int), ``limit`` (int: 700,
-        1550 or 800), ``after_cutoff`` (bool, true after 31 December 2015),
-        ``value_kind``, ``source_url``, ``source_publisher``, ``confidence``.
+        1550 or 800), ``after_cutoff`` (bool, true when the numbers were not public by
+        31 December 2015), ``value_kind``, ``published`` (Timestamp, when the numbers
+        became public; NaT where no dated source was found), ``published_basis``
+        ("release date", "earliest report" or "not found"), ``published_source`` (the
+        page that dates it), ``note``, ``source_url``, ``source_publisher``,
+        ``confidence``. Filter with :func:`known_by`: it keeps only the rows public by
+        the cutoff and drops those whose date of knowledge is unknown.
     """
     return read_dataset("new_start")
 
@@ -562,8 +569,11 @@ def load_stockpiles() -> pd.DataFrame:
     pandas.DataFrame
         Columns ``year`` (int), ``country`` (US, USSR, Russia or World),
         ``total_stockpile`` (int, warheads), ``kind`` (what is counted),
-        ``value_kind``, ``after_cutoff`` (bool, true for years after 2015),
-        ``source_url``, ``source_publisher``, ``confidence``.
+        ``value_kind``, ``after_cutoff`` (bool, true when the estimate was not public
+        by 31 December 2015), ``published`` (Timestamp, when the estimate became
+        public; NaT where no dated source was found), ``published_basis``,
+        ``published_source``, ``note``, ``source_url``, ``source_publisher``,
+        ``confidence``.
     """
     return read_dataset("nuclear_stockpiles")
 
@@ -603,7 +613,7 @@ def load_source_disagreements() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``topic``, ``value`` (float, or NaN for dates and words),
-        ``value_text`` (the value as the source words it, e.g. "more than 30 minutes"),
+        ``value_text`` (the value as the source words it, e.g. "a 20-minute meeting"),
         ``unit``, ``source_name`` (who says it), ``what_it_measures``, ``note``,
         ``source_url``, ``source_publisher``, ``confidence``.
     """

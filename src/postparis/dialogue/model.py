@@ -601,11 +601,14 @@ def _check_table(table: object) -> pd.DataFrame:
 def through_cutoff(table: pd.DataFrame) -> pd.DataFrame:
     """Keep the exchanges known by 31 December 2015 (the course's information cutoff).
 
-    Rows flagged ``after_cutoff`` (and any dated after the cutoff) are dropped; the
-    rest are sorted by date, party and category.
+    Rows flagged ``after_cutoff``, any dated after the cutoff and, where the table says
+    when its numbers became public (``published``), any not public by the cutoff or of
+    unknown publication date are dropped; the rest are sorted by date, party and category.
     """
     table = _check_table(table)
     keep = table["as_of"] <= INFORMATION_CUTOFF
+    if "published" in table.columns:
+        keep &= pd.to_datetime(table["published"]) <= INFORMATION_CUTOFF
     if "after_cutoff" in table.columns:
         keep &= ~table["after_cutoff"].astype(bool)
     return table.loc[keep].sort_values(["as_of", "party", "category"]).reset_index(drop=True)
