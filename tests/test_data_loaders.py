@@ -185,6 +185,7 @@ PUBLISHED_TABLES = {
     "afghanistan_stinger": load_afghanistan,
     "new_start": load_new_start,
     "nuclear_stockpiles": load_stockpiles,
+    "source_disagreements": load_source_disagreements,
 }
 CUTOFF = INFORMATION_CUTOFF
 

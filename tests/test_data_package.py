@@ -182,6 +182,16 @@ def test_every_publication_date_is_sourced_or_declared_missing(name):
     )
 
 
+def test_competing_values_say_when_they_became_public():
+    frame = read_dataset("source_disagreements")
+    missing = frame["published_basis"] == "not found"
+    assert (frame["published"].isna() == missing).all()
+    assert frame.loc[missing, "note"].str.contains("not found").all()
+    # the post-cutoff values are there, and dated after it: the 2015 Brent averages, 2014's revision
+    late = frame[frame["published"] > INFORMATION_CUTOFF]
+    assert {"52.32", "52.39", "153"} <= set(late["value_text"])
+
+
 def test_only_what_happened_next_goes_beyond_the_cutoff_unflagged():
     stockpiles = read_dataset("nuclear_stockpiles")
     not_public = stockpiles["published"].isna() | (stockpiles["published"] > INFORMATION_CUTOFF)

@@ -554,3 +554,34 @@ def test_module_prose_quotes_no_new_start_number_published_after_the_cutoff() ->
                         f"public only after the cutoff: {line.strip()[:120]!r}"
                     )
     assert not findings, "\n".join(findings)
+
+
+#: How modules name a topic of source_disagreements.csv in their code or prose.
+TOPIC_USE = re.compile(
+    r"accounts_of\(\s*\w+\s*,\s*\\?\"([^\"\\]+)\\?\"|\[\s*\"topic\"\s*\]\s*==\s*\"([^\"]+)\""
+)
+
+
+def test_competing_values_shown_before_module_05_were_public_by_the_cutoff() -> None:
+    """Every topic of source_disagreements.csv that modules 00-04 show holds only values
+    public by 31 December 2015; a topic with later values would need ``known_by`` first."""
+    table = read_dataset("source_disagreements")
+    topics = {t.lower(): t for t in table["topic"]}
+    shown: dict[str, str] = {}
+    for path in _earlier_notebooks():
+        for where, text in _notebook_texts(path):
+            for match in TOPIC_USE.finditer(text):
+                name = (match.group(1) or match.group(2)).lower()
+                assert name in topics, f"{where}: no topic {name!r} in source_disagreements.csv"
+                shown[topics[name]] = where
+    assert len(shown) >= 3, shown
+    findings = []
+    for topic, where in sorted(shown.items()):
+        rows = table[table["topic"] == topic]
+        late = rows[rows["published"].isna() | (rows["published"] > INFORMATION_CUTOFF)]
+        findings.extend(
+            f"{where}: topic {topic!r} shows {row.value_text!r} ({row.source_name}), "
+            "not public by the cutoff"
+            for row in late.itertuples()
+        )
+    assert not findings, "\n".join(findings)

@@ -614,8 +614,10 @@ def load_source_disagreements() -> pd.DataFrame:
     pandas.DataFrame
         Columns ``topic``, ``value`` (float, or NaN for dates and words),
         ``value_text`` (the value as the source words it, e.g. "a 20-minute meeting"),
-        ``unit``, ``source_name`` (who says it), ``what_it_measures``, ``note``,
-        ``source_url``, ``source_publisher``, ``confidence``.
+        ``unit``, ``source_name`` (who says it), ``what_it_measures``, ``published``
+        (Timestamp, when the value became public; NaT where no dated source was found),
+        ``published_basis``, ``note``, ``source_url``, ``source_publisher``,
+        ``confidence``. :func:`known_by` keeps the values public by the cutoff.
     """
     return read_dataset("source_disagreements")
 
