@@ -215,6 +215,31 @@ def check_evidence(t: Tables) -> list[str]:
     return problems
 
 
+def period_end(text: str) -> pd.Timestamp:
+    """The last day of a YYYY, YYYY-MM or YYYY-MM-DD period (the conservative day of knowledge)."""
+    freq = {4: "Y", 7: "M", 10: "D"}[len(text)]
+    return pd.Period(text, freq=freq).end_time.normalize()
+
+
+def check_data_file_rows(t: Tables) -> list[str]:
+    """A piece said to come from a data file is a row of that file, public by the meeting."""
+    problems = []
+    for r, row in t["evidence"].iterrows():
+        name = row["data_file"]
+        if not name or name not in package_csvs() or name.startswith("capstone_"):
+            continue
+        rows = pd.read_csv(DATA / name, dtype=str, keep_default_na=False)
+        rows = rows[rows["source_url"] == row["url"]]
+        where = f"evidence row {r + 1} ({row['role']})"
+        if rows.empty:
+            problems.append(f"{where}: {name} has no row with the source {row['url']}")
+        elif "published" in rows.columns and min(map(period_end, rows["published"])) > MEETING:
+            problems.append(
+                f"{where}: the rows of {name} it comes from were published after the meeting"
+            )
+    return problems
+
+
 def check_score_evidence(t: Tables) -> list[str]:
     """Every score names where its reasoning comes from, and only modules 01-04."""
     problems = []
@@ -273,6 +298,7 @@ CHECKS: list[Callable[[Tables], list[str]]] = [
     check_score_grid,
     check_roles_and_weights,
     check_evidence,
+    check_data_file_rows,
     check_score_evidence,
     check_quotation_length,
     check_no_dominated_option,
@@ -438,6 +464,24 @@ DAMAGE = {
         "evidence",
         lambda f: set_cell(f, 0, "role", "vice_president"),
         "not in capstone_roles",
+    ),
+    "data file without the row": (
+        check_data_file_rows,
+        "evidence",
+        lambda f: set_cell(f, 2, "data_file", "voices.csv"),
+        "has no row with the source",
+    ),
+    "data-file row from December": (
+        check_data_file_rows,
+        "evidence",
+        lambda f: set_cell(
+            set_cell(f, 2, "data_file", "syria_2015.csv"),
+            2,
+            "url",
+            "https://business-standard.com/amp/article/pti-stories/"
+            "only-30-per-cent-of-russia-strikes-target-is-in-syria-us-115120900869_1.html",
+        ),
+        "published after the meeting",
     ),
     "score citing module 05": (
         check_score_evidence,
