@@ -221,7 +221,7 @@ def test_loader_returns_the_package_columns_with_documented_types(name):
     for field in fields:
         assert f"``{field['name']}``" in doc, f"{LOADERS[name]} does not document {field['name']}"
         series = frame[field["name"]]
-        if field["name"] in {"date", "as_of", "opened", "resolution_date", "published"}:
+        if field["name"] in {"date", "as_of", "opened", "resolution_date", "published", "known_on"}:
             assert pd.api.types.is_datetime64_any_dtype(series)
         elif field["type"] == "integer":
             assert pd.api.types.is_integer_dtype(series)
