@@ -114,7 +114,11 @@ def load_options() -> pd.DataFrame:
 
 
 def load_score_notes() -> pd.DataFrame:
-    """Return the scores in long form, with each score's ``rationale`` and ``evidence``."""
+    """Return the scores in long form, one row per (option, criterion).
+
+    Columns: ``option``, ``criterion``, ``score`` (a whole number from 1 to 5), and the
+    score's ``rationale`` and ``evidence`` (modules, data files or cited sources).
+    """
     return read_dataset("capstone_scores")
 
 
@@ -161,8 +165,10 @@ def weights_table(roles: pd.DataFrame) -> pd.DataFrame:
 def load_roles() -> pd.DataFrame:
     """Return the role cards, one row per role.
 
-    Columns: ``role``, ``title``, ``round``, ``interests``, ``red_lines`` and the
-    suggested weights ``weight_<criterion>``.
+    Columns: ``role``, ``title``, ``round`` (1: the NSC and the French liaison; 2: the
+    Russian briefing), ``interests``, ``red_lines`` and the suggested weights
+    ``weight_effect_on_isis``, ``weight_leverage_over_russia``,
+    ``weight_escalation_risk``, ``weight_alliance_cohesion`` and ``weight_cost``.
 
     Raises
     ------
@@ -189,7 +195,10 @@ def role_weights(roles: pd.DataFrame, role: str) -> dict[str, float]:
 def load_evidence() -> pd.DataFrame:
     """Return the evidence on the role cards, one row per point.
 
-    Each point has its source and the day it became public (``known_on``, a Timestamp).
+    Columns: ``role``, ``point`` (the evidence in the course's words), ``module``
+    (01-04, or empty for an outside source), ``source``, ``url``, ``known_on`` (the day
+    it became public, a Timestamp) and ``data_file`` (a data file it comes from, or
+    empty).
 
     Raises
     ------
