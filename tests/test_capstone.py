@@ -233,7 +233,8 @@ def test_the_chart_its_alt_text_and_the_tables_say_the_same(fixture_data: Path) 
     ranking = model.rank_options(scores, weights)
     ax = plot_option_totals(scores, weights)
     texts = [t.get_text() for t in ax.texts if t.get_text()]
-    assert f"{ranking[0][1]:.2f}  (top)" in texts
+    assert texts[0] == f"{ranking[0][1]:.2f} (top)"
+    assert texts[1].startswith("Source:")
     alt = option_totals_alt_text(ranking)
     assert alt.index(ranking[0][0]) < alt.index(ranking[-1][0])
     table = render_flip_table(model.smallest_flip(scores, weights))

@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 #: The totals chart's caption.
-TOTALS_CAPTION = "Each option's weighted total (1 to 5); the top option is hatched."
+TOTALS_CAPTION = "Each option's weighted total (1 to 5); the top option is hatched and marked."
 _SOURCE = "Source: course authors' scores (capstone_scores.csv) and the chosen weights"
 _MAX_TOTAL = 5.0
 
@@ -58,16 +58,17 @@ def plot_option_totals(
 ) -> Axes:
     """Draw one horizontal bar per option (in the table's order): its weighted total.
 
-    The top option's bar is hatched and marked "top"; each bar shows its total.
+    The top option's bar is hatched and marked "top" with its total; the other totals
+    are in the ranking the widget prints beside the chart, and in the alt text.
     ``labels`` maps option ids to display labels.
     """
-    ax = use_axes(ax, 7.2, 0.5 * len(scores) + 1.5)
+    ax = use_axes(ax, 6.4, 0.4 * len(scores) + 1.2)
     y = np.arange(len(scores))[::-1]
     for i, position in enumerate(y):
         ax.barh(position, 0.0, height=0.6, color=PALETTE["sky_blue"], gid=f"total-{i}")
-        ax.text(0, position, "", va="center", fontsize=9, gid=f"value-{i}")
+    ax.text(0, 0, "", va="center", fontsize=9, gid="top-mark")
     ax.set_yticks(y, [_label(labels, str(o)) for o in scores.index], fontsize=9)
-    ax.set_xlim(0, _MAX_TOTAL + 0.9)
+    ax.set_xlim(0, _MAX_TOTAL + 1.2)
     ax.set_xticks([0, 1, 2, 3, 4, 5])
     ax.set_xlabel("Weighted total (scores run from 1 to 5)")
     ax.grid(axis="y", visible=False)
@@ -77,33 +78,28 @@ def plot_option_totals(
 
 
 def update_option_totals(ax: Axes, scores: pd.DataFrame, weights: Mapping[str, float]) -> None:
-    """Move the bars and totals of :func:`plot_option_totals` to new ``weights``."""
+    """Move the bars and the "top" mark of :func:`plot_option_totals` to new ``weights``."""
     ranking = rank_options(scores, weights)
     totals = dict(ranking)
     top = ranking[0][0]
+    y = np.arange(len(scores))[::-1]
     for i, option in enumerate(scores.index):
         bar = by_gid(ax, f"total-{i}", Rectangle)
-        text = by_gid(ax, f"value-{i}", Text)
-        total = totals[str(option)]
         is_top = str(option) == top
-        bar.set_width(total)
+        bar.set_width(totals[str(option)])
         bar.set_hatch("//" if is_top else "")
         bar.set_facecolor(PALETTE["orange"] if is_top else PALETTE["sky_blue"])
         bar.set_edgecolor(PALETTE["black"])
-        text.set_x(total + 0.05)
-        text.set_text(f"{total:.2f}" + ("  (top)" if is_top else ""))
+        if is_top:
+            mark = by_gid(ax, "top-mark", Text)
+            mark.set_position((totals[top] + 0.05, float(y[i])))
+            mark.set_text(f"{totals[top]:.2f} (top)")
 
 
 def option_totals_artists(ax: Axes) -> list[Artist]:
-    """Return the artists :func:`update_option_totals` moves: every bar and its text."""
-    found: list[Artist] = []
-    i = 0
-    while True:
-        try:
-            found += [by_gid(ax, f"total-{i}", Rectangle), by_gid(ax, f"value-{i}", Text)]
-        except LookupError:
-            return found
-        i += 1
+    """Return the artists :func:`update_option_totals` moves: every bar and the mark."""
+    bars = [a for a in ax.patches if str(a.get_gid()).startswith("total-")]
+    return [*bars, by_gid(ax, "top-mark", Text)]
 
 
 def option_totals_alt_text(

@@ -89,7 +89,7 @@ def decision_matrix(
     chooser = widgets.Dropdown(options=titles, value=role, description="Your role", style=LABEL)
     start = role_weights(roles, role)
     sliders = _weight_sliders(criterion_labels, start)
-    fig, ax = new_figure(7.2, 0.5 * len(scores) + 1.5)
+    fig, ax = new_figure(6.4, 0.4 * len(scores) + 1.2)
     plot_option_totals(scores, start, option_labels, ax=ax)
     live = LiveFigure(fig, moving=option_totals_artists(ax))
     chart, readout = widgets.HTML(), widgets.HTML()
