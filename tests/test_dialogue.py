@@ -214,6 +214,37 @@ def test_a_match_is_reproducible_from_its_seed() -> None:
     assert one != other
 
 
+def _called_each_round(strategy):
+    """The same strategy, wrapped: play_match calls it each round as any learner's function."""
+    return lambda own, other, rng: strategy(own, other, rng)
+
+
+@pytest.mark.parametrize("generosity", [0.0, DEFAULT_GENEROSITY, 0.77, 1.0])
+@pytest.mark.parametrize(
+    ("rounds", "noise", "seed", "flips"),
+    [
+        (60, 0.0, 1, ()),
+        (200, 0.1, 7, ()),
+        (33, 0.5, 2015, [(3, "A"), (5, "B")]),
+        (9, 1.0, 3, [(1, "A")]),
+    ],
+)
+def test_the_course_strategies_play_as_their_functions_do(
+    generosity: float, rounds: int, noise: float, seed: int, flips: list
+) -> None:
+    # play_match plays the course's own strategies by their rules, without calling them:
+    # every pair must give exactly the match the functions give, draw for draw.
+    settings = {"rounds": rounds, "noise": noise, "seed": seed, "flips": flips}
+    for name_a in STRATEGY_NAMES:
+        for name_b in STRATEGY_NAMES:
+            a, b = get_strategy(name_a, generosity), get_strategy(name_b, generosity)
+            fast = play_match(a, b, **settings)
+            assert fast == play_match(_called_each_round(a), _called_each_round(b), **settings)
+            assert fast == play_match(a, _called_each_round(b), **settings)
+    plain = play_match(generous_tit_for_tat, tit_for_tat, **settings)
+    assert plain == play_match(_called_each_round(generous_tit_for_tat), tit_for_tat, **settings)
+
+
 def test_same_seed_means_same_accidents_for_any_strategies() -> None:
     a = play_match(tit_for_tat, tit_for_tat, rounds=300, noise=0.05, seed=9)
     b = play_match(generous_tit_for_tat, always_defect, rounds=300, noise=0.05, seed=9)

@@ -18,6 +18,7 @@ are thin views over these functions.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
@@ -230,10 +231,17 @@ class ArgumentData:
         """Read ``article_paragraphs.csv``, ``actors.csv`` and ``claims.csv``."""
         return cls(load_article_paragraphs(), load_actors(), load_claims())
 
+    @functools.cached_property
+    def _names(self) -> dict[object, str]:
+        """Each actor id's display name (the first row of an id wins), worked out once."""
+        names: dict[object, str] = {}
+        for actor_id, name in zip(self.actors["actor_id"], self.actors["name"], strict=True):
+            names.setdefault(actor_id, str(name))
+        return names
+
     def actor_name(self, actor_id: str) -> str:
         """Return an actor's display name, or the id itself if it is unknown."""
-        rows = self.actors.loc[self.actors["actor_id"] == actor_id, "name"]
-        return str(rows.iloc[0]) if len(rows) else actor_id
+        return self._names.get(actor_id, actor_id)
 
     def speaker_ids(self) -> list[str]:
         """Return the actors who make at least one coded claim, in order of appearance."""

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import functools
 import random
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
@@ -249,25 +250,30 @@ class MatchResult:
         """The number of rounds played."""
         return len(self.moves_a)
 
-    @property
+    @functools.cached_property
     def payoffs_a(self) -> tuple[int, ...]:
-        """Player A's payoff in each round."""
+        """Player A's payoff in each round (worked out once)."""
         return tuple(PAYOFFS[(a, b)][0] for a, b in zip(self.moves_a, self.moves_b, strict=True))
 
-    @property
+    @functools.cached_property
     def payoffs_b(self) -> tuple[int, ...]:
-        """Player B's payoff in each round."""
+        """Player B's payoff in each round (worked out once)."""
         return tuple(PAYOFFS[(a, b)][1] for a, b in zip(self.moves_a, self.moves_b, strict=True))
+
+    @functools.cached_property
+    def _pairs(self) -> Counter[tuple[str, str]]:
+        """How many rounds each pair of moves (A's, B's) was played."""
+        return Counter(zip(self.moves_a, self.moves_b, strict=True))
 
     @property
     def total_a(self) -> int:
         """Player A's total payoff."""
-        return sum(self.payoffs_a)
+        return sum(PAYOFFS[pair][0] * count for pair, count in self._pairs.items())
 
     @property
     def total_b(self) -> int:
         """Player B's total payoff."""
-        return sum(self.payoffs_b)
+        return sum(PAYOFFS[pair][1] * count for pair, count in self._pairs.items())
 
     @property
     def average_a(self) -> float:
@@ -282,8 +288,7 @@ class MatchResult:
     @property
     def mutual_cooperation(self) -> float:
         """The share of rounds in which both players cooperated."""
-        both = sum(a == b == COOPERATE for a, b in zip(self.moves_a, self.moves_b, strict=True))
-        return both / self.rounds
+        return self._pairs[(COOPERATE, COOPERATE)] / self.rounds
 
     def running_average(self, player: Literal["A", "B"]) -> list[float]:
         """Return the player's average payoff per round over rounds 1..t, for each t."""
@@ -388,36 +393,119 @@ def play_match(
     each player's strategy. The noise stream draws two numbers every round (A's, then
     B's), whatever the strategies do, so two matches with the same seed and noise
     suffer exactly the same accidents: a fair comparison of strategies.
+
+    The course's own strategies (:data:`STRATEGY_NAMES`) are played by their rules
+    rather than by calling them each round: the same moves and the same draws, several
+    times faster (a widget replays thousands of rounds on every move of a slider).
     """
     n = _check_rounds(rounds)
     p = check_probability(noise, "The noise")
-    master = random.Random(_check_seed(seed))
-    noise_rng = random.Random(master.getrandbits(64))
-    rng_a = random.Random(master.getrandbits(64))
-    rng_b = random.Random(master.getrandbits(64))
+    noise_seed, seed_a, seed_b = _streams(_check_seed(seed))
     forced = _check_flips(flips, n)
+    flipped_a, flipped_b = _noise(noise_seed, n, p)
+    if forced:
+        flipped_a = tuple(f != ((t, "A") in forced) for t, f in enumerate(flipped_a, start=1))
+        flipped_b = tuple(f != ((t, "B") in forced) for t, f in enumerate(flipped_b, start=1))
+    rule_a, rule_b = _rule(strategy_a, seed_a), _rule(strategy_b, seed_b)
+    if rule_a is not None and rule_b is not None:
+        moves_a, moves_b = _play_rules(rule_a, rule_b, flipped_a, flipped_b)
+    else:
+        players = ((strategy_a, random.Random(seed_a)), (strategy_b, random.Random(seed_b)))
+        moves_a, moves_b = _play_functions(players, flipped_a, flipped_b)
+    return MatchResult(tuple(moves_a), tuple(moves_b), flipped_a, flipped_b)
+
+
+@functools.lru_cache(maxsize=1024)
+def _streams(seed: int) -> tuple[int, int, int]:
+    """Return the seeds of a match's three random streams: the noise, player A, player B."""
+    master = random.Random(seed)
+    return master.getrandbits(64), master.getrandbits(64), master.getrandbits(64)
+
+
+@functools.lru_cache(maxsize=64)
+def _noise(seed: int, rounds: int, noise: float) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
+    """Return which intended moves the noise flips, A's and B's, round by round.
+
+    The noise stream draws A's number, then B's, for each round, whatever the players
+    do: matches with the same seed share these flips (and the cache).
+    """
+    stream = random.Random(seed)
+    draws = [stream.random() < noise for _ in range(2 * rounds)]
+    return tuple(draws[::2]), tuple(draws[1::2])
+
+
+def _play_functions(
+    players: tuple[tuple[Strategy, random.Random], tuple[Strategy, random.Random]],
+    flipped_a: Sequence[bool],
+    flipped_b: Sequence[bool],
+) -> tuple[list[str], list[str]]:
+    """Return the moves played when each round calls the strategy functions."""
+    (strategy_a, rng_a), (strategy_b, rng_b) = players
     moves_a: list[str] = []
     moves_b: list[str] = []
-    flipped_a: list[bool] = []
-    flipped_b: list[bool] = []
     # Strategies see the history through read-only views: no copy each round.
     seen_a, seen_b = _History(moves_a), _History(moves_b)
-    # The noise stream's draws, A's then B's for each round, made in one go.
-    draws = [noise_rng.random() < p for _ in range(2 * n)]
-    for t, (flip_a, flip_b) in enumerate(zip(draws[::2], draws[1::2], strict=True), start=1):
+    for flip_a, flip_b in zip(flipped_a, flipped_b, strict=True):
         intended_a = strategy_a(seen_a, seen_b, rng_a)
         intended_b = strategy_b(seen_b, seen_a, rng_b)
         if intended_a not in _MOVES or intended_b not in _MOVES:
             _check_move(intended_a, "Strategy A")
             _check_move(intended_b, "Strategy B")
-        if forced:
-            flip_a = flip_a != ((t, "A") in forced)
-            flip_b = flip_b != ((t, "B") in forced)
         moves_a.append(_OTHER[intended_a] if flip_a else intended_a)
         moves_b.append(_OTHER[intended_b] if flip_b else intended_b)
-        flipped_a.append(flip_a)
-        flipped_b.append(flip_b)
-    return MatchResult(tuple(moves_a), tuple(moves_b), tuple(flipped_a), tuple(flipped_b))
+    return moves_a, moves_b
+
+
+#: A built-in strategy as a rule: ``rule(their last move, whether they ever defected)``
+#: returns the move intended (their "last move" before round 1 counts as cooperation).
+_Rule = Callable[[str, bool], str]
+
+
+def _rule(strategy: Strategy, seed: int) -> _Rule | None:
+    """Return the rule of one of the course's strategies (None for any other function).
+
+    Each rule intends exactly the move the function would, drawing from the player's
+    stream (started from ``seed``) exactly when the function would: generous tit for
+    tat draws once after each defection, the others never.
+    """
+    if strategy is tit_for_tat:
+        return lambda last, _ever: last
+    if strategy is grim_trigger:
+        return lambda _last, ever: DEFECT if ever else COOPERATE
+    if strategy is always_cooperate or strategy is always_defect:
+        move = COOPERATE if strategy is always_cooperate else DEFECT
+        return lambda _last, _ever: move
+    generosity: Any = DEFAULT_GENEROSITY
+    if isinstance(strategy, functools.partial):
+        if strategy.func is not generous_tit_for_tat or strategy.args:
+            return None
+        if set(strategy.keywords) - {"generosity"}:
+            return None
+        generosity = strategy.keywords.get("generosity", DEFAULT_GENEROSITY)
+    elif strategy is not generous_tit_for_tat:
+        return None
+    draw = random.Random(seed).random
+    return lambda last, _ever: COOPERATE if last == COOPERATE or draw() < generosity else DEFECT
+
+
+def _play_rules(
+    rule_a: _Rule, rule_b: _Rule, flipped_a: Sequence[bool], flipped_b: Sequence[bool]
+) -> tuple[list[str], list[str]]:
+    """Return the moves played by two rules, with the given moves flipped."""
+    moves_a: list[str] = []
+    moves_b: list[str] = []
+    last_a: str = COOPERATE
+    last_b: str = COOPERATE
+    ever_a = ever_b = False
+    for flip_a, flip_b in zip(flipped_a, flipped_b, strict=True):
+        a, b = rule_a(last_b, ever_b), rule_b(last_a, ever_a)
+        last_a = _OTHER[a] if flip_a else a
+        last_b = _OTHER[b] if flip_b else b
+        moves_a.append(last_a)
+        moves_b.append(last_b)
+        ever_a = ever_a or last_a == DEFECT
+        ever_b = ever_b or last_b == DEFECT
+    return moves_a, moves_b
 
 
 # --- Many matches -----------------------------------------------------------------------
@@ -479,6 +567,8 @@ def self_play_payoff(
     chosen = check_choice(name, STRATEGY_NAMES, "strategy")
     p = check_probability(noise, "The noise")
     g = check_probability(generosity, "The generosity")
+    if chosen != "generous tit for tat":
+        g = DEFAULT_GENEROSITY  # the others ignore it: one cached result for every value
     return _self_play(
         chosen, g, _check_rounds(rounds), p, _check_seed(seed), _check_matches(matches)
     )

@@ -8,6 +8,8 @@ keyboard. The charts are drawn by :mod:`postparis.dialogue.plots` and rendered b
 
 from __future__ import annotations
 
+import functools
+
 import ipywidgets as widgets
 import pandas as pd
 
@@ -91,7 +93,7 @@ def new_start_explorer(table: pd.DataFrame, *, category: str = "deployed_warhead
         ax.clear()
         plot_new_start(data, chooser.value, parties(), show_limit=show_limit.value, ax=ax)
         alt = describe_exchanges(
-            wide[chooser.value], chooser.value, parties(), show_limit=show_limit.value
+            wide(chooser.value), chooser.value, parties(), show_limit=show_limit.value
         )
         caption = (
             f"{' and '.join(PARTY_LABELS[p] for p in parties())}: "
@@ -100,14 +102,14 @@ def new_start_explorer(table: pd.DataFrame, *, category: str = "deployed_warhead
         )
         return alt, caption
 
-    wide = {c: exchange_table(data, c) for c in CATEGORIES}  # each category once
+    wide = functools.cache(functools.partial(exchange_table, data))  # each category once
     tables: dict[tuple[str, str], str] = {}
 
     def render(_change: object = None) -> None:
         chart.value = live.remember((party.value, chooser.value, show_limit.value), draw)
         key = (party.value, chooser.value)
         if key not in tables:
-            tables[key] = exchange_html(wide[chooser.value], chooser.value, parties())
+            tables[key] = exchange_html(wide(chooser.value), chooser.value, parties())
         numbers.value = tables[key]
 
     for control in (party, chooser, show_limit):
