@@ -128,3 +128,18 @@ def test_resume_skips_only_clean_unchanged_gradings(
     (tmp_path / "autograded" / "ada" / MODULE / f"{MODULE}.ipynb").unlink()
     found = {s.student: s for s in grading._discover(layout, None, force=False)}
     assert found["ada"].problem == "", "a half-graded submission must be graded again"
+
+
+def test_an_interrupted_class_without_a_roster_makes_no_roster(tmp_path: Path) -> None:
+    """The students a killed run had reached are no roster for the same module's resume."""
+    module = "00-start-here"
+    grading._note_graded_without_roster(tmp_path, module, ["ada", "ben", "cy"])
+    # nbgrader had added only ada and ben to the gradebook when the run was killed
+    assert grading._effective_roster(["ada", "ben"], tmp_path, module) == []
+    # a real roster (someone beyond this module's own graded) still counts, here and elsewhere
+    assert grading._effective_roster(["ada", "ben", "dan"], tmp_path, module) == [
+        "ada",
+        "ben",
+        "dan",
+    ]
+    assert grading._effective_roster(["ada", "ben"], tmp_path, "01-the-argument") == ["ada", "ben"]

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SOURCE
+from conftest import ROOT, SOURCE, instructor
 
-from postparis_instructor.course import nbgrader_environment
 from postparis_instructor.grading import GradingError, _expected_notebooks
 
 MISSPELT = "01-the-argumnet"
@@ -22,15 +20,7 @@ MEANT = "did you mean '01-the-argument'?"
 
 
 def _command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "postparis-instructor"), *args],
-        cwd=cwd,
-        env=nbgrader_environment(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return instructor(*args, cwd=cwd, timeout=300)
 
 
 def _course(tmp_path: Path) -> Path:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from conftest import MODULES, NOTEBOOKS, SOURCE, ExecutedNotebooks
+from conftest import MODULES, NOTEBOOKS, SOURCE, ExecutedNotebooks, Validations
 
 from postparis_instructor.course import CourseWorkspace
 from postparis_instructor.notebooks import (
@@ -57,18 +57,16 @@ def test_answer_key_runs_without_error(module: str, executed: ExecutedNotebooks)
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_answer_key_passes_nbgrader_validate(module: str, built_course: CourseWorkspace) -> None:
-    done = built_course.nbgrader("validate", str(built_course.source_notebook(module)), check=False)
+def test_answer_key_passes_nbgrader_validate(module: str, validations: Validations) -> None:
+    done = validations.answer_key(module)
     assert "Success! Your notebook passes all the tests." in done.stdout, done.stdout + done.stderr
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_blank_student_version_fails_nbgrader_validate(
-    module: str, built_course: CourseWorkspace
+    module: str, validations: Validations
 ) -> None:
-    done = built_course.nbgrader(
-        "validate", str(built_course.release_notebook(module)), check=False
-    )
+    done = validations.student(module)
     assert "Success!" not in done.stdout
     assert "NotImplementedError" in done.stdout or "failed" in done.stdout.lower(), done.stdout
 

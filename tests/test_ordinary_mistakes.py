@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import instructor_grade
 
 from postparis_instructor.course import CourseWorkspace, nbgrader_environment
 from postparis_instructor.notebooks import cell_role
@@ -72,22 +73,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         nbformat.write(notebook, folder / f"{MODULE}.ipynb")
         if student == "badstamp":
             (folder / "timestamp.txt").write_text("yesterday, just before the deadline\n")
-    grade = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "postparis-instructor"),
-            "grade",
-            MODULE,
-            "--course-dir",
-            str(workspace.root),
-            "--workers",
-            "2",
-        ],
-        cwd=workspace.root,
-        env=workspace.env(),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
+    grade = instructor_grade(
+        workspace, MODULE, "--course-dir", str(workspace.root), "--workers", "2"
     )
     feedback = workspace.nbgrader("generate_feedback", MODULE, "--force", check=False)
     return {"workspace": workspace, "grade": grade, "feedback": feedback}
@@ -157,22 +144,8 @@ def test_a_submission_over_its_budget_is_stopped_and_named(graded: dict) -> None
     folder.mkdir(parents=True)
     nbformat.write(notebook, folder / f"{MODULE}.ipynb")
     workspace.nbgrader("db", "student", "add", "sleeper")  # the roster now has students
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "postparis-instructor"),
-            "grade",
-            MODULE,
-            "--student",
-            "sleeper",
-            "--budget",
-            "20",
-        ],
-        cwd=workspace.root,
-        env=workspace.env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    done = instructor_grade(
+        workspace, MODULE, "--student", "sleeper", "--budget", "20", timeout=600
     )
     assert done.returncode == 1, done.stdout + done.stderr
     line = next(x for x in done.stdout.splitlines() if x.startswith("sleeper "))

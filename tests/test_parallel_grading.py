@@ -24,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import instructor
 
 from postparis_instructor import grading
 from postparis_instructor.course import nbgrader_environment, source_directory
@@ -163,8 +164,8 @@ def _nbgrader(*args: str) -> list[str]:
     return [str(Path(sys.executable).parent / "nbgrader"), *args]
 
 
-def _grade_command(*args: str) -> list[str]:
-    return [str(Path(sys.executable).parent / "postparis-instructor"), "grade", MODULE, *args]
+def _grade(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return instructor("grade", MODULE, *args, cwd=cwd)
 
 
 def _run(
@@ -228,12 +229,10 @@ def runs(base: Path) -> dict[str, object]:
         _nbgrader("autograde", MODULE, "--force", "--create", f"--Execute.timeout={CELL_TIMEOUT}"),
         serial_root,
     )
-    parallel = _run(
-        _grade_command(
-            "--course-dir", str(parallel_root), "--workers", "2", "--timeout", str(CELL_TIMEOUT)
-        ),
-        base.parent,  # not a course folder: --course-dir is what counts
-    )
+    parallel = _grade(
+        "--course-dir", str(parallel_root), "--workers", "2", "--timeout", str(CELL_TIMEOUT),
+        cwd=base.parent,  # not a course folder: --course-dir is what counts
+    )  # fmt: skip
     return {
         "serial": serial,
         "parallel": parallel,
@@ -311,7 +310,7 @@ def test_the_closing_table_names_every_broken_submission_and_why(runs: dict) -> 
 @pytest.mark.slow
 def test_grading_some_students_only_exits_0_when_all_are_graded(base: Path) -> None:
     root = _copy(base, "some")
-    done = _run(_grade_command("--student", "ada", "--student", "cleo", "--workers", "2"), root)
+    done = _grade("--student", "ada", "--student", "cleo", "--workers", "2", cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
     assert set(_gradebook(root)) == {"ada", "cleo"}
     assert "2 graded, 0 incomplete" in done.stdout
@@ -343,7 +342,7 @@ def test_parallel_grading_works_in_the_grading_sandbox(
     sandbox.enable(root)
     students = ["ada", "ben", "crash", "loop"]
     picked = [arg for student in students for arg in ("--student", student)]
-    done = _run(_grade_command("--workers", "2", "--timeout", str(CELL_TIMEOUT), *picked), root)
+    done = _grade("--workers", "2", "--timeout", str(CELL_TIMEOUT), *picked, cwd=root)
     assert done.returncode == 1, done.stdout + done.stderr
     serial = _gradebook(runs["serial_root"])
     assert _gradebook(root) == {student: serial[student] for student in students}
@@ -353,7 +352,7 @@ def test_parallel_grading_works_in_the_grading_sandbox(
 @pytest.mark.slow
 def test_a_module_never_generated_is_a_clear_error(tmp_path: Path) -> None:
     _make_course(tmp_path / "course")
-    done = _run(_grade_command("--course-dir", str(tmp_path / "course")), tmp_path)
+    done = _grade("--course-dir", str(tmp_path / "course"), cwd=tmp_path)
     assert done.returncode == 2
     assert f"nbgrader generate_assignment {MODULE}" in done.stderr
 

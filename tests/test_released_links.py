@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
-from conftest import MODULES, NOTEBOOKS
+from conftest import MODULES, NOTEBOOKS, instructor_grade
 from test_glossary import heading_anchor
 
 from postparis_instructor.course import CourseWorkspace, nbgrader_environment
@@ -170,21 +170,7 @@ def test_the_released_glossary_is_no_graded_notebook(tmp_path: Path) -> None:
     workspace.nbgrader("collect", module)
     assert (workspace.root / "submitted" / "ada" / module / GLOSSARY).is_file()
 
-    grade = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "postparis-instructor"),
-            "grade",
-            module,
-            "--course-dir",
-            str(workspace.root),
-        ],
-        cwd=workspace.root,
-        env=workspace.env(),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    grade = instructor_grade(workspace, module, "--course-dir", str(workspace.root))
     assert grade.returncode == 0, grade.stdout + grade.stderr
     assert "1 graded, 0 incomplete" in grade.stdout, grade.stdout
     assert GLOSSARY not in grade.stdout, grade.stdout

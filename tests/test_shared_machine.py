@@ -5,11 +5,13 @@ learners, uids in a range of this module's own), clones the repository into the
 instructor's home (not under /tmp: a grading kernel may get a private /tmp), and runs
 the guide's commands literally, each as its account in a login shell (``runuser -l``):
 the one-command set-up (as root: the guide runs it with ``sudo``), generate, release;
-each learner fetches, answers (Ada right, Ben half right, Cy nothing), validates and
-submits; the instructor collects, grades, exports, generates and releases feedback;
-each learner fetches feedback. The tests then check every grade, that each learner
-sees only their own feedback, and that the set-up's undo leaves nothing behind. The
-teardown removes the accounts, the set-up and every file made, even after a failure.
+each learner fetches, answers (Ada right, Ben the first three exercises, Cy nothing),
+validates and submits; Ada's and the instructor's JupyterLab start (the learner's
+without instructor menus, the instructor's with the formgrader); the instructor
+collects, grades, exports, generates and releases feedback; each learner fetches
+feedback. The tests then check every grade, that each learner sees only their own
+feedback, and that the set-up's undo leaves nothing behind. The teardown removes the
+accounts, the set-up and every file made, even after a failure.
 
 Root on Linux is needed (accounts, /etc, /usr/local/bin): CI runs as root.
 """
@@ -39,13 +41,16 @@ import requests
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDE = REPO / "docs" / "instructor-guide.md"
-MODULE = "00-start-here"
+MODULE = "01-the-argument"
 UID_FIRST = 2_101_700_000  # a range of this module's own (the sandbox tests use others)
 EXCHANGE = Path("/srv/nbgrader/exchange")
 SYSTEM_CONFIG = Path("/etc/jupyter/nbgrader_config.py")
 LINKS = [Path("/usr/local/bin") / name for name in ("nbgrader", "jupyter", "postparis-instructor")]
+LEARNER_CONFIG = Path("/etc/jupyter/postparis-learners")
+INSTRUCTOR_MENUS = ("formgrader", "create-assignment", "course-list")
 
 # The guide's commands, copied from docs/instructor-guide.md (a test checks they are there).
+CLONE = "git clone https://github.com/postparis-course/postparis.git postparis && cd postparis"
 SET_UP = "sudo python3 deploy/shared-machine/shared_machine.py up --roster students.csv"
 UNDO = "sudo python3 deploy/shared-machine/shared_machine.py down"
 INSTRUCTOR_RELEASE = [
@@ -64,20 +69,28 @@ INSTRUCTOR_GRADE = [
     f"nbgrader release_feedback {MODULE}",
 ]
 LEARNER_FEEDBACK = f"nbgrader fetch_feedback {MODULE}"
+INSTRUCTOR_LAB = "postparis-instructor lab"
 
-# Answers by grade_id; a solution cell not named keeps the released stub (a blank answer).
-RIGHT = {
-    "brennan_first_paragraph_answer": "brennan_first_paragraph = 12\n",
-    "proposal_paragraphs_answer": (
-        'proposal_paragraphs = paragraphs.loc[paragraphs["role"] == "proposal", "paragraph"]'
-        ".tolist()\nproposal_paragraphs\n"
-    ),
-}
-HALF = {  # the first answer right (1 point), the second wrong (0 of 2)
-    "brennan_first_paragraph_answer": "brennan_first_paragraph = 12\n",
-    "proposal_paragraphs_answer": "proposal_paragraphs = [12, 15]\nproposal_paragraphs\n",
-}
-EXPECTED = {"ada": (RIGHT, 3.0), "ben": (HALF, 1.0), "cy": ({}, 0.0)}
+# Each learner's answers: Ada the answer key's, Ben the key's for the first three
+# exercises (1 + 2 + 2 points), Cy none; a solution cell not answered keeps its stub.
+ANSWERED = {"ada": None, "ben": 3, "cy": 0}  # how many of the key's answers, None: all
+EXPECTED = {"ada": 15.0, "ben": 5.0, "cy": 0.0}  # of 15 automatic points
+MAX_SCORE = 19  # 15 automatic + 4 for the written question, graded by hand
+
+
+def key_answers(clone: Path) -> list[tuple[str, str]]:
+    """Return (grade_id, source) of every answer cell of the module's key, in order."""
+    key = json.loads(
+        (clone / "assignments" / "source" / MODULE / f"{MODULE}.ipynb").read_text(encoding="utf-8")
+    )
+    answers = []
+    for cell in key["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution") and cell["cell_type"] == "code":
+            text = cell["source"]
+            answers.append((meta["grade_id"], "".join(text) if isinstance(text, list) else text))
+    return answers
+
 
 pytestmark = [
     pytest.mark.slow,
@@ -100,7 +113,7 @@ class Class:
     clone: Path = Path()
     timings: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
-    lab_assignments: list[dict[str, Any]] = field(default_factory=list)
+    labs: dict[str, LabView] = field(default_factory=dict)  # "learner", "instructor"
 
     def home(self, account: str) -> Path:
         """An account's home folder."""
@@ -172,19 +185,28 @@ def remove_account(name: str) -> None:
     subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
 
 
-def lab_assignments(account: str, home: Path) -> list[dict[str, Any]]:
-    """Start the learner's `jupyter lab` (the guide's command), list their assignments, stop it."""
+@dataclass
+class LabView:
+    """What one account's JupyterLab showed."""
+
+    disabled: set[str]  # JupyterLab plugins disabled in its page
+    formgrader: int  # HTTP status of the formgrader's assignment list
+    assignments: list[dict[str, Any]]  # its Assignments tab (learners), or [] for the instructor
+
+
+def lab_view(account: str, command: str, cwd: Path, learner: bool) -> LabView:
+    """Start ``command`` (a JupyterLab) as ``account`` in ``cwd``, look at it, stop it."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     token = secrets.token_hex(16)
     command = (
-        f"{LEARNER_LAB} --no-browser --ip=127.0.0.1 --port={port} "
+        f"{command} --no-browser --ip=127.0.0.1 --port={port} "
         f"--ServerApp.port_retries=0 --IdentityProvider.token={token}"
     )
     log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in the finally below
     server = subprocess.Popen(
-        ["runuser", "-l", account, "-c", f"cd {shlex.quote(str(home))} && exec {command}"],
+        ["runuser", "-l", account, "-c", f"cd {shlex.quote(str(cwd))} && exec {command}"],
         stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
@@ -196,19 +218,30 @@ def lab_assignments(account: str, home: Path) -> list[dict[str, Any]]:
         while True:
             if server.poll() is not None:
                 log.seek(0)
-                pytest.fail(f"jupyter lab stopped:\n{log.read()[-2000:]}")
+                pytest.fail(f"{command} stopped:\n{log.read()[-2000:]}")
             with contextlib.suppress(requests.ConnectionError):
                 if requests.get(f"{url}/api/status", headers=headers, timeout=5).ok:
                     break
-            assert time.monotonic() < deadline, "jupyter lab did not answer in 120 s"
+            assert time.monotonic() < deadline, f"{command} did not answer in 120 s"
             time.sleep(0.5)
-        listing = requests.get(
-            f"{url}/assignments", params={"course_id": "postparis"}, headers=headers, timeout=60
-        )
-        listing.raise_for_status()
-        reply = listing.json()
-        assert reply["success"], reply
-        return list(reply["value"])
+        page = requests.get(f"{url}/lab", headers=headers, timeout=60)
+        page.raise_for_status()
+        data = re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', page.text, re.S)
+        assert data, page.text[:500]
+        disabled = set(json.loads(data[1]).get("disabledExtensions", []))
+        formgrader = requests.get(
+            f"{url}/formgrader/api/assignments", headers=headers, timeout=60
+        ).status_code
+        assignments: list[dict[str, Any]] = []
+        if learner:
+            listing = requests.get(
+                f"{url}/assignments", params={"course_id": "postparis"}, headers=headers, timeout=60
+            )
+            listing.raise_for_status()
+            reply = listing.json()
+            assert reply["success"], reply
+            assignments = list(reply["value"])
+        return LabView(disabled, formgrader, assignments)
     finally:
         server.terminate()
         try:
@@ -240,7 +273,7 @@ def klass() -> Iterator[Class]:
     for tool in ("useradd", "userdel", "runuser", "git", "pkill"):
         if shutil.which(tool) is None:
             skip_or_fail(f"{tool} is not installed")
-    for path in (SYSTEM_CONFIG, EXCHANGE, *LINKS):
+    for path in (SYSTEM_CONFIG, EXCHANGE, LEARNER_CONFIG, *LINKS):
         if path.exists() or path.is_symlink():
             skip_or_fail(f"{path} exists already: this machine is set up for a class")
     token = secrets.token_hex(3)
@@ -282,15 +315,18 @@ def klass() -> Iterator[Class]:
         course = room.clone / "assignments"
         for command in INSTRUCTOR_RELEASE:
             step(room, "generate and release", lambda c=command: as_user(room.teacher, c, course))
+        answers = key_answers(room.clone)
         for short, account in room.learners.items():
             learner_home = room.home(account)
             step(room, "fetch", lambda a=account, h=learner_home: as_user(a, LEARNER_FETCH, h))
             notebook = learner_home / MODULE / f"{MODULE}.ipynb"
             if short == "ada":
-                room.lab_assignments = step(
-                    room, "jupyter lab", lambda a=account, h=learner_home: lab_assignments(a, h)
+                room.labs["learner"] = step(
+                    room,
+                    "jupyter lab",
+                    lambda a=account, h=learner_home: lab_view(a, LEARNER_LAB, h, learner=True),
                 )
-            answer(notebook, EXPECTED[short][0], account)
+            answer(notebook, dict(answers[: ANSWERED[short]]), account)
             room.outputs[f"validate {short}"] = step(
                 room,
                 "validate",
@@ -306,6 +342,11 @@ def klass() -> Iterator[Class]:
             step(
                 room, "fetch feedback", lambda a=account: as_user(a, LEARNER_FEEDBACK, room.home(a))
             )
+        room.labs["instructor"] = step(
+            room,
+            "instructor lab",
+            lambda: lab_view(room.teacher, INSTRUCTOR_LAB, room.clone, learner=False),
+        )
         room.outputs["undo"] = step(room, "undo", lambda: as_root(UNDO, room.clone)).stdout
         set_up = False
         yield room
@@ -333,6 +374,7 @@ def test_the_guide_gives_these_commands() -> None:
     """Every command the test runs is in the guide, written exactly so."""
     text = GUIDE.read_text(encoding="utf-8")
     commands = [
+        CLONE,
         SET_UP,
         UNDO,
         *INSTRUCTOR_RELEASE,
@@ -342,10 +384,13 @@ def test_the_guide_gives_these_commands() -> None:
         LEARNER_SUBMIT,
         *INSTRUCTOR_GRADE,
         LEARNER_FEEDBACK,
+        INSTRUCTOR_LAB,
     ]
     missing = [command for command in commands if command not in text]
     assert not missing, f"not in docs/instructor-guide.md: {missing}"
     assert "Until this guide has a tested one-command set-up" not in text
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert CLONE in readme, "the guide and the README clone the course differently"
 
 
 def test_set_up_says_what_it_did(klass: Class) -> None:
@@ -358,11 +403,11 @@ def test_set_up_says_what_it_did(klass: Class) -> None:
 
 
 def test_every_grade_is_exact(klass: Class) -> None:
-    """The exported grades: right 3/3, half right 1/3, blank 0/3; no one else."""
+    """The exported grades: right 15, the first three exercises 5, blank 0; no one else."""
     with (klass.clone / "assignments" / "grades.csv").open(newline="", encoding="utf-8") as f:
         rows = [row for row in csv.DictReader(f) if row["assignment"] == MODULE]
     scores = {row["student_id"]: float(row["score"]) for row in rows}
-    expected = {klass.learners[short]: points for short, (_, points) in EXPECTED.items()}
+    expected = {klass.learners[short]: points for short, points in EXPECTED.items()}
     assert scores == expected, klass.outputs.get("grade")
 
 
@@ -379,8 +424,9 @@ def test_each_learner_sees_only_their_own_feedback(klass: Class) -> None:
         pages = list((klass.home(account) / MODULE / "feedback").glob(f"*/{MODULE}.html"))
         assert len(pages) == 1, pages
         text = re.sub(r"<[^>]+>", " ", pages[0].read_text(encoding="utf-8"))
-        points = EXPECTED[short][1]
-        assert re.search(rf"Score:\s*{points:g}(\.0)?\s*/\s*3(\.0)?", text), text[:600]
+        points = EXPECTED[short]
+        score = rf"Score:\s*{points:g}(\.0)?\s*/\s*{MAX_SCORE}(\.0)?"
+        assert re.search(score, text), text[:600]
         assert "MARK SCHEME" not in text
         for other in klass.learners.values():
             if other != account:
@@ -419,8 +465,20 @@ def test_released_links_resolve_from_the_learners_folder(klass: Class) -> None:
 
 def test_a_learner_s_jupyterlab_lists_the_fetched_module(klass: Class) -> None:
     """`jupyter lab` runs for a learner, and its Assignments tab lists the module as fetched."""
-    statuses = {(a["course_id"], a["assignment_id"], a["status"]) for a in klass.lab_assignments}
-    assert ("postparis", MODULE, "fetched") in statuses, klass.lab_assignments
+    assignments = klass.labs["learner"].assignments
+    statuses = {(a["course_id"], a["assignment_id"], a["status"]) for a in assignments}
+    assert ("postparis", MODULE, "fetched") in statuses, assignments
+
+
+def test_a_learner_s_jupyterlab_has_no_instructor_menus(klass: Class) -> None:
+    """The learner's `jupyter lab` hides the formgrader; the instructor's grading lab has it."""
+    learner, instructor = klass.labs["learner"], klass.labs["instructor"]
+    for menu in INSTRUCTOR_MENUS:
+        assert f"@jupyter/nbgrader:{menu}" in learner.disabled, sorted(learner.disabled)
+        assert f"@jupyter/nbgrader:{menu}" not in instructor.disabled, sorted(instructor.disabled)
+    assert "@jupyter/nbgrader:assignment-list" not in learner.disabled
+    assert learner.formgrader == 404  # the server extension is off, not only the menu
+    assert instructor.formgrader == 200
 
 
 def test_set_up_again_changes_nothing(klass: Class) -> None:
@@ -433,7 +491,13 @@ def test_set_up_again_changes_nothing(klass: Class) -> None:
 
 def test_undo_leaves_nothing(klass: Class) -> None:
     """The undo removes the config, the links, the exchange and its own record."""
-    for path in (SYSTEM_CONFIG, EXCHANGE, *LINKS, Path("/var/lib/postparis-shared-machine")):
+    for path in (
+        SYSTEM_CONFIG,
+        EXCHANGE,
+        *LINKS,
+        LEARNER_CONFIG,
+        Path("/var/lib/postparis-shared-machine"),
+    ):
         assert not path.exists(), f"{path} is left after the undo"
         assert not path.is_symlink(), f"{path} is left after the undo"
     assert "kept the course environment" in klass.outputs["undo"]

@@ -17,6 +17,10 @@ Unix account:
 * the exchange folder (mode 1777, as nbgrader needs);
 * ``nbgrader``, ``jupyter``, ``postparis-instructor`` and ``alembic`` in
   ``/usr/local/bin``, linked to that environment;
+* the learners' JupyterLab settings (the JupyterHub deployment's, no instructor menus:
+  formgrader, course list, create assignment) in ``/etc/jupyter/postparis-learners``;
+  ``jupyter`` in ``/usr/local/bin`` is a short script that puts them first for every
+  account but the instructor's (whose ``postparis-instructor lab`` keeps the formgrader);
 * the roster (``--roster``, a CSV with the columns id,first_name,last_name,email)
   imported into the course's gradebook, as the instructor who owns the clone.
 
@@ -33,6 +37,7 @@ import importlib.util
 import json
 import os
 import pwd
+import shlex
 import shutil
 import sys
 from collections.abc import Sequence
@@ -46,6 +51,11 @@ RECORD = STATE_DIR / "record.json"
 SYSTEM_CONFIG = Path("/etc/jupyter/nbgrader_config.py")
 BIN_DIR = Path("/usr/local/bin")
 COMMANDS = ("nbgrader", "jupyter", "postparis-instructor", "alembic")
+#: The JupyterHub deployment's learner settings, installed for the learners' accounts.
+LEARNER_SOURCE = HERE.parent / "jupyterhub" / "jupyter" / "learners"
+LEARNER_CONFIG = SYSTEM_CONFIG.parent / "postparis-learners"
+#: ``jupyter`` is a script (not a link) that gives learners ``LEARNER_CONFIG``.
+WRAPPED = "jupyter"
 MARKER = "# Written by deploy/shared-machine/shared_machine.py (postparis course)."
 ROSTER_COLUMNS = {"id"}
 
@@ -181,11 +191,62 @@ def make_exchange(record: dict[str, list[str] | str], exchange: Path) -> None:
     exchange.chmod(0o1777)
 
 
-def link_commands(record: dict[str, list[str] | str], env: Path) -> None:
+def jupyter_script(env: Path, instructor: str) -> str:
+    """Return ``/usr/local/bin/jupyter``: the environment's, with the learners' settings first.
+
+    ``JUPYTER_CONFIG_PATH`` outranks every other configuration folder (the environment's
+    own enables nbgrader's formgrader), as on the JupyterHub, where it is set per role.
+    """
+    return f"""#!/bin/sh
+{MARKER}
+# Learners' JupyterLab has no instructor menus (formgrader, course list, create
+# assignment): every account but the instructor's reads {LEARNER_CONFIG} first.
+if [ "$(id -un)" != {shlex.quote(instructor)} ]; then
+    JUPYTER_CONFIG_PATH="{LEARNER_CONFIG}${{JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}}"
+    export JUPYTER_CONFIG_PATH
+fi
+exec {shlex.quote(str(env / "bin" / "jupyter"))} "$@"
+"""
+
+
+def install_learner_config(record: dict[str, list[str] | str]) -> None:
+    """Copy the JupyterHub deployment's learner settings to ``/etc/jupyter/postparis-learners``."""
+    if LEARNER_CONFIG.exists() and str(LEARNER_CONFIG) not in record.get("created", []):
+        raise SetupError(f"{LEARNER_CONFIG} exists and was not written by this command")
+    changed = False
+    for source in sorted(LEARNER_SOURCE.rglob("*")):
+        if not source.is_file():
+            continue
+        target = LEARNER_CONFIG / source.relative_to(LEARNER_SOURCE)
+        if not target.is_file() or target.read_bytes() != source.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+            shutil.copyfile(source, target)
+            target.chmod(0o644)
+            changed = True
+    created(record, LEARNER_CONFIG)
+    if changed:
+        say(f"wrote the learners' JupyterLab settings (no instructor menus) in {LEARNER_CONFIG}")
+
+
+def link_commands(record: dict[str, list[str] | str], env: Path, instructor: str) -> None:
     """Link the course's commands into /usr/local/bin, never over another program."""
     for name in COMMANDS:
         link, target = BIN_DIR / name, env / "bin" / name
-        if link.is_symlink() and str(link) in record.get("created", []):
+        ours = str(link) in record.get("created", [])
+        if name == WRAPPED:
+            text = jupyter_script(env, instructor)
+            if link.is_symlink() and ours:
+                link.unlink()
+            elif link.exists() and not (ours and MARKER in link.read_text(errors="replace")):
+                raise SetupError(
+                    f"{link} exists and is not this course's: remove it or rename it first"
+                )
+            if not link.is_file() or link.read_text() != text:
+                link.write_text(text)
+            link.chmod(0o755)
+            created(record, link)
+            continue
+        if link.is_symlink() and ours:
             if Path(os.readlink(link)) == target:
                 continue
             link.unlink()
@@ -244,7 +305,8 @@ def cmd_up(args: argparse.Namespace) -> int:
         say(f"course environment (every account can read it): {env}")
         make_exchange(record, args.exchange)
         write_config(record, args.exchange, args.course_id)
-        link_commands(record, env)
+        install_learner_config(record)
+        link_commands(record, env, owner.pw_name)
     finally:
         save_record(record)
     if roster is not None:

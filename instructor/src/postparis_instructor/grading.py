@@ -380,6 +380,38 @@ def _state_file(root: str | Path, module: str, student: str) -> Path:
     return Path(root) / _STATE / module / f"{student}.json"
 
 
+def _graded_without_roster(root: str | Path, module: str) -> Path:
+    """Return where the students ``module``'s grading took on without a roster are listed."""
+    return Path(root) / _STATE / module / "graded-without-roster.json"
+
+
+def _read_names(path: Path) -> set[str]:
+    try:
+        return {str(name) for name in json.loads(path.read_text(encoding="utf-8"))}
+    except (OSError, ValueError, TypeError):
+        return set()
+
+
+def _note_graded_without_roster(root: str | Path, module: str, students: Sequence[str]) -> None:
+    """Note, before grading starts, whom a class without a roster is about to grade.
+
+    nbgrader adds each student it grades to the gradebook, which then reads as a roster;
+    after an interrupted run it would hold only the students reached so far, and the next
+    run would set the others aside. :func:`_effective_roster` discounts these names.
+    """
+    path = _graded_without_roster(root, module)
+    names = _read_names(path) | set(students)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(sorted(names)), encoding="utf-8")
+
+
+def _effective_roster(students: Sequence[str], root: str | Path, module: str) -> list[str]:
+    """Return the roster to grade ``module`` by: none if the gradebook holds only its own graded."""
+    if set(students) <= _read_names(_graded_without_roster(root, module)):
+        return []
+    return list(students)
+
+
 def _already_graded(layout: dict[str, Any], student: str, folder: Path) -> dict[str, Any] | None:
     """Return the record of a clean grading of this very submission, if there is one.
 
@@ -624,7 +656,9 @@ class _Worker:
                     Path(self.coursedir.root) / self.coursedir.source_directory,
                 )
             ),
-            "roster": _roster(self.db_url, self.course_id),
+            "roster": _effective_roster(
+                _roster(self.db_url, self.course_id), self.coursedir.root, self.module
+            ),
             "graded_template": self.coursedir.format_path(
                 self.coursedir.autograded_directory, _STUDENT_MARK, self.module
             ),
@@ -702,11 +736,32 @@ class _Worker:
         return report
 
 
+def _die_with_parent() -> None:
+    """Have the kernel kill this worker when the grading parent dies (Linux).
+
+    Otherwise a parent killed mid-class (SIGKILL, a closed session) leaves its workers
+    grading on, unseen, while the instructor's next ``grade`` grades the same students.
+    Each worker's kernel notices its own parent is gone and stops too (ipykernel).
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def _worker_main(course: str, module: str, argv: list[str]) -> int:
     """Serve grading requests: one student id per line on stdin, one JSON line back.
 
     The real stdout is kept for the replies; anything else printed goes to stderr.
     """
+    _die_with_parent()
     channel = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
@@ -930,6 +985,8 @@ def grade_class(
             else:
                 by_student[submission.student] = submission
                 queue.append(submission)
+        if queue and not layout.get("roster"):
+            _note_graded_without_roster(layout["root"], module, [s.student for s in queue])
         queue.reverse()
 
     restarts = count  # replaced once the class is known
