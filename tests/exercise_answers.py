@@ -318,6 +318,38 @@ def module_05() -> list[Entry]:
     return entries
 
 
+def first_flip_on_grid(scores: Any, weights: Any, criterion: str, step: float = 0.01) -> object:
+    """The answer key's first_flip: the nearest grid weight (up first) that changes the top."""
+    from postparis.capstone.model import rank_options, reweight
+
+    top = rank_options(scores, weights)[0][0]
+    k = 1
+    while True:
+        tried = False
+        for new in (
+            round(weights[criterion] + k * step, 6),
+            round(weights[criterion] - k * step, 6),
+        ):
+            if 0 <= new <= 1:
+                tried = True
+                now = rank_options(scores, reweight(weights, criterion, new))[0][0]
+                if now != top:
+                    return (new, now)
+        if not tried:
+            return None
+        k += 1
+
+
+def module_06() -> list[Entry]:
+    from postparis.capstone import model
+    from postparis.exercises import capstone
+
+    entries = cases("06.rank_options", capstone.RANK_CASES, model.rank_options)
+    entries += cases("06.reweight", capstone.REWEIGHT_CASES, model.reweight)
+    entries += cases("06.first_flip", capstone.FLIP_CASES, first_flip_on_grid, decimals=4)
+    return entries
+
+
 MODULES: list[Callable[[], list[Entry]]] = [
     module_00,
     module_01,
@@ -325,6 +357,7 @@ MODULES: list[Callable[[], list[Entry]]] = [
     module_03,
     module_04,
     module_05,
+    module_06,
 ]
 
 

@@ -120,8 +120,18 @@ def test_rouble_and_brent_pairs_only_days_where_both_are_sourced():
     paired = load_rouble_and_brent()
     economy = load_russia_economy()
     rouble_days = set(economy.loc[economy["indicator"] == "RUB per USD", "date"])
-    assert len(paired) >= 6
     assert set(paired["date"]) <= rouble_days
+    # the five days with both a sourced rouble rate and an EIA spot price
+    assert paired["date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2014-09-08",
+        "2014-12-15",
+        "2014-12-16",
+        "2014-12-23",
+        "2015-12-30",
+    ]
+    # 28 Nov 2014 has an EIA Brent price but no sourced rouble rate: not paired
+    brent_days = set(economy.loc[economy["indicator"] == "Brent crude price", "date"])
+    assert pd.Timestamp("2014-11-28") in brent_days - rouble_days
     assert paired["date"].is_monotonic_increasing
     assert paired["rub_per_usd"].between(20, 120).all()
     assert paired["brent_usd"].between(20, 150).all()

@@ -34,7 +34,12 @@ SOURCE = ROOT / "assignments" / "source"
 STUDENT = ROOT / "notebooks"
 
 #: Exercises whose answer is the learner's judgement: success is "Recorded", not "Correct".
-JUDGEMENTS = {"test_my_stances", "test_analogy_ratings", "test_my_forecasts"}
+JUDGEMENTS = {
+    "test_my_stances",
+    "test_analogy_ratings",
+    "test_my_forecasts",
+    "test_my_meeting_record",
+}
 #: Exercises whose visible check is still to be written in this style (none today).
 NOT_OURS: set[tuple[str, str]] = set()
 
@@ -710,6 +715,139 @@ WRONG: dict[str, dict[str, list[tuple[str, str, str]]]] = {
             ),
             ("a percentage", "gap_10_questions = 85", "between 0 and 1"),
             ("a misread gap", "gap_1000_questions = 0.1", "1,000 questions"),
+        ],
+    },
+    "06-nsc-meeting": {
+        "test_rank_options": [
+            (
+                "worst first",
+                "def rank_options(scores, weights):\n"
+                "    totals = [(o, sum(weights[c] * r[c] for c in weights)) for o, r in scores.iterrows()]\n"
+                "    return sorted(totals, key=lambda p: p[1])",
+                "upside down",
+            ),
+            (
+                "ties reversed",
+                "def rank_options(scores, weights):\n"
+                "    totals = [(o, sum(weights[c] * r[c] for c in weights)) for o, r in scores.iterrows()]\n"
+                "    return sorted(totals, key=lambda p: round(p[1], 9))[::-1]",
+                "table's order",
+            ),
+            (
+                "scores added without weights",
+                "def rank_options(scores, weights):\n"
+                "    totals = [(o, float(sum(r))) for o, r in scores.iterrows()]\n"
+                "    return sorted(totals, key=lambda p: p[1], reverse=True)",
+                "weight",
+            ),
+        ],
+        "test_reweight": [
+            (
+                "the others not rescaled",
+                "def reweight(weights, criterion, new_weight):\n"
+                "    return {**weights, criterion: new_weight}",
+                "add up to",
+            ),
+            (
+                "no ValueError for 1.2",
+                "_rw = reweight\n"
+                "def reweight(weights, criterion, new_weight):\n"
+                "    return _rw(weights, criterion, min(max(new_weight, 0), 1))",
+                "should raise ValueError",
+            ),
+            (
+                "no special case when the others are all 0",
+                "def reweight(weights, criterion, new_weight):\n"
+                "    if not 0 <= new_weight <= 1:\n"
+                "        raise ValueError('out of range')\n"
+                "    rest = sum(v for c, v in weights.items() if c != criterion)\n"
+                "    return {c: new_weight if c == criterion else v * (1 - new_weight) / rest"
+                " for c, v in weights.items()}",
+                "equally",
+            ),
+        ],
+        "test_first_flip": [
+            (
+                "the old top returned",
+                "_ff = first_flip\n"
+                "def first_flip(scores, weights, criterion, step=0.01):\n"
+                "    found = _ff(scores, weights, criterion, step)\n"
+                "    return found and (found[0], rank_options(scores, weights)[0][0])",
+                "not right",
+            ),
+            (
+                "upward only",
+                "def first_flip(scores, weights, criterion, step=0.01):\n"
+                "    top = rank_options(scores, weights)[0][0]\n"
+                "    k = 1\n"
+                "    while round(weights[criterion] + k * step, 6) <= 1:\n"
+                "        new = round(weights[criterion] + k * step, 6)\n"
+                "        now = rank_options(scores, reweight(weights, criterion, new))[0][0]\n"
+                "        if now != top:\n"
+                "            return (new, now)\n"
+                "        k += 1\n"
+                "    return None",
+                "0.31, 0.29",
+            ),
+            (
+                "no None when nothing flips",
+                "_ff = first_flip\n"
+                "def first_flip(scores, weights, criterion, step=0.01):\n"
+                "    return _ff(scores, weights, criterion, step) or (1.0, 'option_a')",
+                "return None",
+            ),
+        ],
+        "test_validate_weights": [
+            (
+                "no range check",
+                "def validate_weights(weights):\n"
+                "    for name in weights:\n"
+                "        if name not in CRITERIA:\n"
+                "            raise ValueError(f'{name!r} is not a criterion')\n"
+                "    for name in CRITERIA:\n"
+                "        if name not in weights:\n"
+                "            raise ValueError(f'no weight for {name!r}')\n"
+                "    if abs(sum(weights.values()) - 1) > 1e-6:\n"
+                "        raise ValueError(f'they add up to {sum(weights.values())}')\n"
+                "    return weights",
+                "accepted a negative weight",
+            ),
+            (
+                "a vague message",
+                "_vw = validate_weights\n"
+                "def validate_weights(weights):\n"
+                "    try:\n"
+                "        return _vw(weights)\n"
+                "    except ValueError:\n"
+                "        raise ValueError('invalid weights') from None",
+                "could not tell",
+            ),
+            (
+                "an exact comparison of the sum",
+                "_vw = validate_weights\n"
+                "def validate_weights(weights):\n"
+                "    if sum(weights.values()) != 1:\n"
+                "        raise ValueError(f'they add up to {sum(weights.values())}')\n"
+                "    return _vw(weights)",
+                "raised ValueError",
+            ),
+        ],
+        "test_my_meeting_record": [
+            (
+                "the top option misread",
+                "matrix_top = rank_options(scores, my_weights)[-1][0]",
+                "does not put",
+            ),
+            ("a misspelt role", "my_role = 'presidnet'", "role ids"),
+            ("weights adding up to 0.9", "my_weights = {**my_weights, 'cost': 0.0}", "add up to"),
+        ],
+        "test_fragile_criterion": [
+            (
+                "the sturdiest weight instead",
+                "my_fragile_criterion = max(_changes, key=_changes.get)",
+                "another criterion needs less",
+            ),
+            ("a label, not an id", "my_fragile_criterion = 'Escalation risk'", "criterion id"),
         ],
     },
 }

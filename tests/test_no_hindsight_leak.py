@@ -17,7 +17,12 @@ for the topic packages those modules use:
    filters on that date (``known_by``, or module 04's ``through_cutoff``), not on the period
    the figure describes;
 6. the prose of modules 00-04 quotes no figure that was published after the cutoff;
-7. the glossary, which every module links to, passes the same scan as the modules.
+7. the glossary, which every module links to, passes the same scan as the modules;
+8. module 06, the capstone, is set on the day of its meeting (18 November 2015): every
+   cell before its wrap-up section, and its package, pass the same scan and a stricter
+   one (:data:`AFTER_THE_MEETING`: nothing from the days after the meeting either). Only
+   the wrap-up section (from :data:`WRAP_UP_HEADING` to the next level-2 heading) looks
+   back on what happened, by design.
 
 Web addresses are left out of the year scan: a page published in, say, 2021 can be the
 source of a 2015 fact, and its address often carries its date. A few later dates were
@@ -475,6 +480,138 @@ def test_the_glossary_does_not_answer_the_exercises() -> None:
         "The glossary's 'Thesis' entry says where the article states its thesis, which is "
         "what module 01 asks learners to find."
     )
+
+
+# -- module 06, the capstone: only its wrap-up looks back ------------------------------------
+
+CAPSTONE = "06-nsc-meeting"
+#: The heading that opens the capstone's wrap-up, the one section allowed to use hindsight.
+WRAP_UP_HEADING = "## Part 6 · Wrap-up"
+#: What the capstone's meeting (18 November 2015) could not know yet, beyond the years
+#: 2016-2026: the weeks after it, and the forecasting module's data and package.
+AFTER_THE_MEETING: tuple[tuple[str, str], ...] = (
+    (r"\bSu-24\b|shoot[\s-]?down|shot down", "the Su-24 shoot-down (24 November 2015)"),
+    (
+        r"\b(19|2\d|30) Nov(?:ember|\.)? 2015\b|2015-11-(19|2\d|30)|\bDec(?:ember|\.)? 2015\b"
+        r"|2015-12-\d\d|\b\d{1,2} December\b(?! 2015)",
+        "a date after the meeting of 18 November 2015",
+    ),
+)
+_AFTER_THE_MEETING = [(re.compile(p, re.IGNORECASE), why) for p, why in AFTER_THE_MEETING]
+#: Dates after the meeting that the capstone may name before its wrap-up: (pattern, reason).
+CAPSTONE_ALLOWED = (
+    (
+        r"cutoff of 31 December 2015|31 December 2015, so nothing",
+        "The course's own cutoff, named to say the capstone's is stricter.",
+    ),
+)
+CAPSTONE_PACKAGES = ("capstone",)
+
+
+def scan_before_the_meeting(text: str, where: str) -> list[Finding]:
+    """The course-wide scan, plus what the 18 November 2015 meeting could not know yet."""
+    findings = scan_text(text, where)
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = URL.sub(" ", line)
+        for pattern, _ in CAPSTONE_ALLOWED:
+            stripped = re.sub(pattern, " ", stripped, flags=re.IGNORECASE)
+        for pattern, why in _AFTER_THE_MEETING:
+            if pattern.search(stripped):
+                findings.append(Finding(f"{where}, line {number}", line, f"mentions {why}"))
+    return findings
+
+
+def wrap_up_cells(cells: list[str]) -> range:
+    """The indices of the wrap-up: its heading's cell up to the next level-2 heading."""
+    starts = [i for i, text in enumerate(cells) if text.lstrip().startswith(WRAP_UP_HEADING)]
+    assert len(starts) == 1, f"{CAPSTONE} should have one wrap-up section ({WRAP_UP_HEADING!r})"
+    end = next(
+        (i for i in range(starts[0] + 1, len(cells)) if re.match(r"## (?!#)", cells[i].lstrip())),
+        len(cells),
+    )
+    return range(starts[0], end)
+
+
+def _capstone_notebooks() -> list[Path]:
+    paths = sorted((SOURCE / CAPSTONE).glob("*.ipynb"))
+    student = NOTEBOOKS / f"{CAPSTONE}.ipynb"
+    return [*paths, student] if student.is_file() else paths
+
+
+def _before_wrap_up(path: Path) -> list[tuple[str, str]]:
+    texts = _notebook_texts(path)
+    hindsight = wrap_up_cells([text for _, text in texts])
+    return [item for i, item in enumerate(texts) if i not in hindsight]
+
+
+def test_the_capstone_scanner_is_stricter_than_the_course() -> None:
+    for line in (
+        "Turkish F-16s shot down a Russian Su-24.",
+        "On 24 November 2015 a jet was lost.",
+        "The EU prolonged its sanctions on 21 December.",
+        "events = load_what_happened_next()",
+    ):
+        assert scan_before_the_meeting(line, "example"), line
+    for line in (
+        "On 16 November 2015 Hollande called for one coalition.",
+        "The meeting is on 18 November 2015.",
+        "stricter even than the course's cutoff of 31 December 2015, so nothing later",
+    ):
+        assert not scan_before_the_meeting(line, "example"), line
+
+
+def test_only_the_wrap_up_section_is_exempt() -> None:
+    cells = [
+        "# Title",
+        "## Part 5 · Deciding",
+        f"{WRAP_UP_HEADING}: hindsight",
+        "a 2019 event",
+        "### Reflection",
+        "## Key points",
+    ]
+    assert list(wrap_up_cells(cells)) == [2, 3, 4]
+
+
+@pytest.mark.skipif(not (SOURCE / CAPSTONE).is_dir(), reason="module 06 is not in this checkout")
+@pytest.mark.parametrize("path", _capstone_notebooks(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_capstone_stays_on_the_day_of_its_meeting_until_its_wrap_up(path: Path) -> None:
+    findings = [
+        f for where, text in _before_wrap_up(path) for f in scan_before_the_meeting(text, where)
+    ]
+    assert not findings, "Hindsight before module 06's wrap-up:\n" + "\n".join(map(str, findings))
+
+
+def test_the_capstone_package_stays_on_the_day_of_its_meeting() -> None:
+    files = [
+        *sorted((ROOT / "src" / "postparis" / "capstone").glob("*.py")),
+        ROOT / "src" / "postparis" / "exercises" / "capstone.py",
+    ]
+    findings = [
+        f
+        for path in files
+        if path.is_file()
+        for f in scan_before_the_meeting(
+            path.read_text(encoding="utf-8"), str(path.relative_to(ROOT))
+        )
+    ]
+    assert not findings, "Hindsight in the capstone's package:\n" + "\n".join(map(str, findings))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CAPSTONE not in MODULES, reason="module 06 is not in this checkout")
+def test_the_capstone_shows_nothing_after_its_meeting_until_its_wrap_up(
+    executed: ExecutedNotebooks,
+) -> None:
+    nb = executed.answer_key(CAPSTONE)
+    hindsight = wrap_up_cells([cell.source for cell in nb.cells])
+    findings = []
+    for index, cell in enumerate(nb.cells):
+        if index in hindsight:
+            continue
+        for output in cell.get("outputs", []):
+            text = _output_text(json.loads(json.dumps(output)))
+            findings.extend(scan_before_the_meeting(text, f"{CAPSTONE} output of cell {index}"))
+    assert not findings, "Hindsight in what module 06 shows:\n" + "\n".join(map(str, findings))
 
 
 # -- dates of knowledge: the New START numbers and the stockpile estimates ---------------

@@ -48,6 +48,7 @@ def test_every_topic_has_the_same_three_files() -> None:
         "proxies",
         "dialogue",
         "forecasting",
+        "capstone",
     }
     for topic in TOPICS:
         assert {p.name for p in topic.glob("*.py")} == SHAPE, topic.name

@@ -22,7 +22,7 @@ from postparis_instructor.widget_catalogue import (
 )
 
 MOVES = 4
-TOPICS = {"start", "argument", "sanctions", "proxies", "dialogue", "forecasting"}
+TOPICS = {"start", "argument", "sanctions", "proxies", "dialogue", "forecasting", "capstone"}
 
 
 def test_every_topic_has_widgets_in_the_catalogue() -> None:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from postparis.argument.widgets import argument_map_explorer, stance_coder
+from postparis.capstone.model import load_criteria, load_options, load_roles, load_scores
+from postparis.capstone.widgets import decision_matrix
 from postparis.data import (
     load_actors,
     load_article_paragraphs,
@@ -74,6 +76,10 @@ CATALOGUE: tuple[WidgetCase, ...] = (
         lambda: forecast_sliders(questions_as_of_2015(load_forecast_questions())),
     ),
     WidgetCase("forecasting.calibration_explorer", calibration_explorer),
+    WidgetCase(
+        "capstone.decision_matrix",
+        lambda: decision_matrix(load_scores(), load_roles(), load_criteria(), load_options()),
+    ),
 )
 
 
