@@ -256,7 +256,11 @@ def link_commands(record: dict[str, list[str] | str], env: Path, instructor: str
             )
         link.symlink_to(target)
         created(record, link)
-    say(f"linked {', '.join(COMMANDS)} in {BIN_DIR} to {env / 'bin'}")
+    linked = [name for name in COMMANDS if name != WRAPPED]
+    say(
+        f"linked {', '.join(linked)} in {BIN_DIR} to {env / 'bin'}; "
+        f"{BIN_DIR / WRAPPED} runs its {WRAPPED} with the learners' settings"
+    )
 
 
 def import_roster(roster: Path, repo: Path, owner: pwd.struct_passwd, env: Path) -> None:
