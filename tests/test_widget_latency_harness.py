@@ -156,10 +156,10 @@ def test_results_table_shows_the_baseline_beside_each_row() -> None:
             "machine": {**machine, "date": "2025-12-31 09:00 UTC"},
             "rows": [{**row, "median_ms": 80.0, "p95_ms": 201.0, "cpu_median_ms": 70.0}],
         },
-        "note": "Before the widgets shared one renderer.",
+        "note": "Before the widgets shared one renderer, on a busy machine.",  # a word, not a key
     }
     text = bench.render_markdown(now, before)
     line = next(line for line in text.splitlines() if line.startswith("| w |"))
     assert line.endswith("| yes | 80.0 / 201.0 / 70.0 |")
     assert "widgets measured 2025-12-31 09:00 UTC" in text
-    assert "Before the widgets shared one renderer." in text
+    assert "Before the widgets shared one renderer, on a busy machine." in text

@@ -247,8 +247,12 @@ def _layer_state(artist: Axis | Text) -> Hashable:
     return (artist.get_text(), artist.get_position(), artist.get_visible())
 
 
-def _png_bytes(fig: Figure, dpi: int, compress_level: int = 6) -> bytes:
-    """Render ``fig`` as PNG in a single Agg draw (layout included) at ``dpi``."""
+def _png_bytes(fig: Figure, dpi: int, compress_level: int = 3) -> bytes:
+    """Render ``fig`` as PNG in a single Agg draw (layout included) at ``dpi``.
+
+    Level 3 deflates a lesson's chart in about 5 ms (level 6: 10 ms, 15 % smaller); either
+    is smaller than Pillow's filtered level 6 was.
+    """
     canvas = _agg_canvas(fig)
     saved = fig.dpi
     if dpi != saved:

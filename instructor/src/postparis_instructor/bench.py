@@ -678,7 +678,11 @@ def render_markdown(results: dict[str, Any], baseline: dict[str, Any] | None = N
         ]
 
     if baseline is not None:
-        when = {name: s["machine"]["date"] for name, s in baseline.items() if "machine" in s}
+        when = {
+            name: s["machine"]["date"]
+            for name, s in baseline.items()
+            if isinstance(s, dict) and "machine" in s
+        }
         lines += [
             "",
             "The *before* columns come from `benchmarks/baseline.json`: "
