@@ -8,6 +8,7 @@ tested on numbers chosen for them, whatever the course's scores become.
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import shutil
 from pathlib import Path
@@ -117,9 +118,13 @@ def test_bad_weights_get_one_clear_sentence(weights: object, message: str) -> No
 
 
 def test_good_weights_pass_in_criteria_order() -> None:
-    rounding = dict(zip(CRITERIA, (0.1, 0.2, 0.3, 0.3, 0.1), strict=True))
-    assert sum(rounding.values()) != 1  # 1.0000000000000002 in floating point
-    assert list(model.validate_weights(dict(reversed(list(rounding.items()))))) == list(CRITERIA)
+    one_by_one = dict(zip(CRITERIA, (0.1, 0.2, 0.3, 0.3, 0.1), strict=True))
+    assert 0.1 + 0.2 + 0.3 + 0.3 + 0.1 != 1  # 1.0000000000000002 in floating point
+    rescaled = model.reweight(one_by_one, CRITERIA[0], 0.3)
+    assert math.fsum(rescaled.values()) != 1  # 0.9999999999999999 even with every digit kept
+    for rounding in (one_by_one, rescaled):
+        reordered = dict(reversed(list(rounding.items())))
+        assert list(model.validate_weights(reordered)) == list(CRITERIA)
     assert model.validate_weights({**dict.fromkeys(CRITERIA, 0.0), "cost": 1})["cost"] == 1.0
 
 

@@ -178,11 +178,21 @@ def first_flip(namespace: Namespace) -> None:
     correct("first_flip finds the nearest weight, on the grid, that changes the top option.")
 
 
-#: Valid weights a learner's check must accept: zeros, a single 1.0, a sum off by rounding.
+#: Valid weights a learner's check must accept: zeros, a single 1.0, sums off by rounding.
+#: The rescaled weights (what ``reweight`` or the widget gives) add up to 0.9999999999999999
+#: even when every digit is kept (``math.fsum``), so an exact ``== 1`` fails on them on every
+#: Python; 0.1 + 0.2 + ... is off only when added one by one (Python 3.12's ``sum`` rounds it
+#: to 1.0).
 VALID = (
     ("W1", W1),
     ("all weight on effect_on_isis", weights(1.0, 0.0, 0.0, 0.0, 0.0)),
     ("0.1 + 0.2 + 0.3 + 0.3 + 0.1 (1 with rounding)", weights(0.1, 0.2, 0.3, 0.3, 0.1)),
+    (
+        "weights rescaled to keep the sum 1 (0.9999999999999999 in floating point)",
+        weights(
+            0.3, 0.2333333333333333, 0.18666666666666665, 0.18666666666666665, 0.09333333333333332
+        ),
+    ),
 )
 #: (what is wrong, the weights, words of which the message must contain one).
 INVALID = (
