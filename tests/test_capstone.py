@@ -2,12 +2,16 @@
 
 tests/capstone_fixture/ holds five tiny CSV files with the columns of the course's
 capstone data, so that the rules (ranking, ties, flips, the messages a learner reads) are
-tested on numbers chosen for them, whatever the course's scores become.
+tested on numbers chosen for them, whatever the course's scores become. The stand-in has no
+schema of its own: each test gets a copy whose datapackage.json is cut from
+data/datapackage.json, so a change to the course's schema reaches these tests at once, and a
+stand-in file that no longer fits it fails test_the_stand_in_fits_the_course_schema.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import random
 import shutil
@@ -16,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from frictionless import validate
 
 from postparis.capstone import model
 from postparis.capstone.model import CRITERIA
@@ -29,30 +34,113 @@ from postparis.data import DataFormatError
 from postparis.exercises import capstone as exercise
 from postparis.validation import CourseInputError
 
-FIXTURE = Path(__file__).parent / "capstone_fixture"
+STAND_IN = Path(__file__).parent / "capstone_fixture"
+COURSE_PACKAGE = Path(__file__).resolve().parents[1] / "data" / "datapackage.json"
+#: The resources of the course's package the stand-in replaces (one CSV each in STAND_IN).
+CAPSTONE = (
+    "capstone_criteria",
+    "capstone_options",
+    "capstone_scores",
+    "capstone_roles",
+    "capstone_evidence",
+)
 W1 = exercise.W1
 
 
-@pytest.fixture
-def fixture_data(monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the course's data at the stand-in."""
-    monkeypatch.setenv("POSTPARIS_DATA_DIR", str(FIXTURE))
-    return FIXTURE
+def course_package() -> dict:
+    return json.loads(COURSE_PACKAGE.read_text(encoding="utf-8"))
+
+
+def write_stand_in(folder: Path, package: dict | None = None) -> Path:
+    """Write the stand-in's CSV files to ``folder`` under the course package's schemas.
+
+    The datapackage.json written there is the course's own (``package``, by default
+    data/datapackage.json) restricted to the five capstone resources: same schemas, same
+    file names; only the rows come from tests/capstone_fixture/.
+    """
+    package = course_package() if package is None else package
+    resources = [r for r in package["resources"] if r["name"] in CAPSTONE]
+    assert sorted(r["name"] for r in resources) == sorted(CAPSTONE), "a capstone resource is gone"
+    folder.mkdir(parents=True)
+    for resource in resources:
+        shutil.copyfile(STAND_IN / f"{resource['name']}.csv", folder / resource["path"])
+    stand_in = {
+        **package,
+        "name": "capstone-test-stand-in",
+        "title": "A tiny stand-in for the capstone data, for tests",
+        "resources": resources,
+    }
+    (folder / "datapackage.json").write_text(json.dumps(stand_in, indent=1), encoding="utf-8")
+    return folder
 
 
 @pytest.fixture
-def broken_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the stand-in a test may break."""
-    folder = tmp_path / "data"
-    shutil.copytree(FIXTURE, folder)
+def stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the course's data at a fresh copy of the stand-in, which a test may break."""
+    folder = write_stand_in(tmp_path / "data")
     monkeypatch.setenv("POSTPARIS_DATA_DIR", str(folder))
     return folder
+
+
+def schema_problems(folder: Path) -> list[tuple[str, str, str | None]]:
+    """What frictionless finds wrong: (resource, error type, field) for each error."""
+    report = validate(str(folder / "datapackage.json"))
+    return [
+        (t.name, e.type, getattr(e, "field_name", None)) for t in report.tasks for e in t.errors
+    ]
+
+
+def damage(folder: Path, filename: str, old: str, new: str) -> None:
+    path = folder / filename
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {filename}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# -- the stand-in keeps the course's schema ----------------------------------------------------
+
+
+def test_the_stand_in_fits_the_course_schema(stand_in: Path) -> None:
+    assert schema_problems(stand_in) == []
+
+
+@pytest.mark.parametrize(
+    ("filename", "old", "new", "problem"),
+    [
+        ("capstone_scores.csv", ",effect_on_isis,4,", ",effect_on_isis,6,", "score"),
+        ("capstone_evidence.csv", "president,Test point 1", "presidnet,Test point 1", "role"),
+        ("capstone_evidence.csv", "2015-11-14", "14/11/2015", "known_on"),
+        ("capstone_options.csv", "hold_the_line,Hold", "Hold the line,Hold", "option"),
+        ("capstone_roles.csv", "role,title,round,", "role,round,", "weight_cost"),
+    ],
+)
+def test_a_stand_in_file_that_breaks_the_course_schema_is_caught(
+    stand_in: Path, filename: str, old: str, new: str, problem: str
+) -> None:
+    damage(stand_in, filename, old, new)
+    resource = filename.removesuffix(".csv")
+    assert (resource, problem) in {(name, field) for name, _, field in schema_problems(stand_in)}
+
+
+def test_a_change_to_the_course_schema_reaches_the_stand_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = course_package()
+    roles = next(r for r in package["resources"] if r["name"] == "capstone_roles")
+    roles["schema"]["fields"].append(
+        {"name": "deputy", "type": "string", "constraints": {"required": True}}
+    )
+    folder = write_stand_in(tmp_path / "data", package)
+    assert ("capstone_roles", "missing-label", "deputy") in schema_problems(folder)
+    monkeypatch.setenv("POSTPARIS_DATA_DIR", str(folder))
+    with pytest.raises(DataFormatError, match=r"capstone_roles\.csv lacks the column\(s\) deputy"):
+        model.load_roles()
 
 
 # -- loading ---------------------------------------------------------------------------------
 
 
-def test_scores_load_as_an_options_by_criteria_table(fixture_data: Path) -> None:
+def test_scores_load_as_an_options_by_criteria_table(stand_in: Path) -> None:
     scores = model.load_scores()
     assert list(scores.columns) == list(CRITERIA)
     assert list(scores.index) == list(model.load_options()["option"])
@@ -61,29 +149,22 @@ def test_scores_load_as_an_options_by_criteria_table(fixture_data: Path) -> None
     assert (model.load_evidence()["known_on"] <= model.MEETING_DATE).all()
 
 
-def test_a_hole_in_the_scores_is_named(broken_data: Path) -> None:
-    path = broken_data / "capstone_scores.csv"
+def test_a_hole_in_the_scores_is_named(stand_in: Path) -> None:
+    path = stand_in / "capstone_scores.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
     with pytest.raises(DataFormatError, match="every option on every criterion"):
         model.load_scores()
 
 
-def test_a_role_whose_weights_do_not_add_up_is_refused(broken_data: Path) -> None:
-    path = broken_data / "capstone_roles.csv"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace(",0.3,0.2,0.2,0.2,0.1", ",0.3,0.2,0.2,0.2,0.2"),
-        encoding="utf-8",
-    )
+def test_a_role_whose_weights_do_not_add_up_is_refused(stand_in: Path) -> None:
+    damage(stand_in, "capstone_roles.csv", ",0.3,0.2,0.2,0.2,0.1", ",0.3,0.2,0.2,0.2,0.2")
     with pytest.raises(DataFormatError, match=r"'president'.*add up to 1\.1"):
         model.load_roles()
 
 
-def test_evidence_after_the_meeting_is_refused(broken_data: Path) -> None:
-    path = broken_data / "capstone_evidence.csv"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("2015-11-16", "2015-11-24"), encoding="utf-8"
-    )
+def test_evidence_after_the_meeting_is_refused(stand_in: Path) -> None:
+    damage(stand_in, "capstone_evidence.csv", "2015-11-16", "2015-11-24")
     with pytest.raises(DataFormatError, match="after the meeting of 18 November 2015"):
         model.load_evidence()
 
@@ -232,7 +313,7 @@ def test_a_tie_at_the_top_flips_with_no_change() -> None:
 # -- what the learner sees -----------------------------------------------------------------------
 
 
-def test_the_chart_its_alt_text_and_the_tables_say_the_same(fixture_data: Path) -> None:
+def test_the_chart_its_alt_text_and_the_tables_say_the_same(stand_in: Path) -> None:
     scores = model.load_scores()
     weights = model.role_weights(model.load_roles(), "president")
     ranking = model.rank_options(scores, weights)
@@ -246,12 +327,8 @@ def test_the_chart_its_alt_text_and_the_tables_say_the_same(fixture_data: Path) 
     assert "no weight from 0 to 1 changes the top option" in table  # alliance_cohesion
 
 
-def test_a_role_card_is_written_from_the_data_and_escaped(broken_data: Path) -> None:
-    path = broken_data / "capstone_roles.csv"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("Test red lines.", "<script>x</script>", 1),
-        encoding="utf-8",
-    )
+def test_a_role_card_is_written_from_the_data_and_escaped(stand_in: Path) -> None:
+    damage(stand_in, "capstone_roles.csv", "Test red lines.", "<script>x</script>")
     roles, evidence, criteria = model.load_roles(), model.load_evidence(), model.load_criteria()
     card = render_role_card("president", roles, evidence, criteria)
     assert "<script>" not in card
@@ -269,7 +346,7 @@ def test_round_weights_still_pass_validation() -> None:
         assert all(round(v, 2) == v for v in rounded.values())
 
 
-def test_the_widget_keeps_the_weights_adding_up_to_one(fixture_data: Path) -> None:
+def test_the_widget_keeps_the_weights_adding_up_to_one(stand_in: Path) -> None:
     from postparis.capstone.widgets import decision_matrix
 
     box = decision_matrix(
