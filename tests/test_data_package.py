@@ -18,6 +18,34 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 PACKAGE = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
 RESOURCES = [r["name"] for r in PACKAGE["resources"]]
 JUNK = ("freenews-en.tk", "46.235.172.94", "porn", "xxx")
+#: Hosts below the course's rule for sources (primary or reputable: statistics offices, central
+#: banks, official texts, wire services, major newspapers). Each was once cited here and replaced
+#: or dropped; a row citing one of them, or a subdomain of one, in any column fails the package.
+WEAK_HOSTS = (
+    "wikipedia.org",  # a tertiary source: cite what it cites
+    "blogspot.com",  # personal blogs and reposts
+    "wordpress.com",
+    "docslib.org",  # document scrapers
+    "domain-b.com",
+    "russiabusinesstoday.com",
+    "tl-group.ru",  # a logistics firm's news page
+    "shafaq.com",
+    "david-cook.org",
+    "globebanner.com",
+    "alliansfriheten.se",
+    "urdupoint.com",
+    "valdaiclub.com",
+    "sldinfo.com",
+    "5times4.com",
+    "easyreader.org",
+    "breitbart.com",
+    "ronpaulinstitute.org",
+    "able2know.org",  # a forum
+    "kolanews.ru",
+    "24tv.ua",
+    "mapsofworld.com",
+)
+URL_HOST = re.compile(r"https?://([^/\s\"',;)]+)", re.IGNORECASE)
 # the only datasets allowed to hold rows after the information cutoff
 AFTER_CUTOFF_ALLOWED = {"what_happened_next"}
 LOADERS = {
@@ -95,6 +123,43 @@ def test_every_row_is_sourced(name):
     assert set(frame["confidence"]) <= {"high", "medium", "low"}
     for junk in JUNK:
         assert not frame["source_url"].str.contains(junk, regex=False).any(), (name, junk)
+
+
+def weak_hosts_cited(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
+    """(row, column, host) for every web address in any text column whose host is on the deny-list."""
+    found = []
+    for column in frame.columns:
+        if not pd.api.types.is_string_dtype(frame[column]):
+            continue
+        for row, text in frame[column].dropna().items():
+            for host in URL_HOST.findall(str(text)):
+                host = host.lower().split(":")[0].rstrip(".")
+                if any(host == weak or host.endswith("." + weak) for weak in WEAK_HOSTS):
+                    found.append((row, column, host))
+    return found
+
+
+@pytest.mark.parametrize("name", RESOURCES)
+def test_no_row_cites_a_host_below_the_rule(name):
+    cited = weak_hosts_cited(read_dataset(name))
+    assert not cited, f"{name} cites hosts below the rule (row, column, host): {cited}"
+
+
+@pytest.mark.parametrize(
+    ("url", "caught"),
+    [
+        ("https://en.wikipedia.org/wiki/New_START", True),
+        ("http://michelekearneynuclearwire.blogspot.com/2016/05/x.html", True),
+        ("https://www.shafaq.com/en/World/x", True),
+        ("see https://docslib.org/doc/1 and the Bulletin", True),
+        ("https://www.reuters.com/article/x", False),
+        ("https://notwikipedia.org.example/x", False),
+    ],
+)
+def test_the_weak_host_check_catches_a_planted_row(url, caught):
+    frame = read_dataset("new_start_events").head(2).copy()
+    frame.loc[frame.index[1], "source_url"] = url
+    assert bool(weak_hosts_cited(frame)) is caught
 
 
 @pytest.mark.parametrize("name", RESOURCES)
