@@ -44,6 +44,15 @@ WEAK_HOSTS = (
     "kolanews.ru",
     "24tv.ua",
     "mapsofworld.com",
+    "chinagate.cn",  # a reprint portal of Chinese state media
+    "sharecast.com",
+    "metro.us",  # a free sheet rewriting the Daily Mail
+    "mypaper.sg",
+    "capital.ro",
+    "financialtribune.com",
+    "mbl.is",
+    "noticiabrasil.net.br",  # Sputnik's Portuguese edition under another name
+    "vestnikkavkaza.net",
 )
 URL_HOST = re.compile(r"https?://([^/\s\"',;)]+)", re.IGNORECASE)
 # the only datasets allowed to hold rows after the information cutoff
@@ -125,6 +134,16 @@ def test_every_row_is_sourced(name):
         assert not frame["source_url"].str.contains(junk, regex=False).any(), (name, junk)
 
 
+def weak_hosts_in(text: str) -> list[str]:
+    """The host of every web address in ``text`` that is on the deny-list (or a subdomain of one)."""
+    found = []
+    for host in URL_HOST.findall(text):
+        host = host.lower().split(":")[0].rstrip(".")
+        if any(host == weak or host.endswith("." + weak) for weak in WEAK_HOSTS):
+            found.append(host)
+    return found
+
+
 def weak_hosts_cited(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
     """(row, column, host) for every web address in any text column whose host is on the deny-list."""
     found = []
@@ -132,11 +151,27 @@ def weak_hosts_cited(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
         if not pd.api.types.is_string_dtype(frame[column]):
             continue
         for row, text in frame[column].dropna().items():
-            for host in URL_HOST.findall(str(text)):
-                host = host.lower().split(":")[0].rstrip(".")
-                if any(host == weak or host.endswith("." + weak) for weak in WEAK_HOSTS):
-                    found.append((row, column, host))
+            found += [(row, column, host) for host in weak_hosts_in(str(text))]
     return found
+
+
+def weak_hosts_in_notebook(path: Path) -> list[tuple[int, str]]:
+    """(cell number, host) for every deny-listed web address in a notebook's cells."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [
+        (number, host)
+        for number, cell in enumerate(cells)
+        for host in weak_hosts_in("".join(cell["source"]))
+    ]
+
+
+#: What a learner reads besides the tables: every module's source notebook, the glossary
+#: and the course package's own text (analogy tables, captions), all of which carry links.
+ROOT = DATA.parent
+READ_BY_LEARNERS = sorted(
+    [*ROOT.glob("assignments/source/*/*.ipynb"), ROOT / "notebooks" / "glossary.ipynb"]
+)
+PACKAGE_TEXT = sorted((ROOT / "src" / "postparis").rglob("*.py"))
 
 
 @pytest.mark.parametrize("name", RESOURCES)
@@ -154,12 +189,57 @@ def test_no_row_cites_a_host_below_the_rule(name):
         ("see https://docslib.org/doc/1 and the Bulletin", True),
         ("https://www.reuters.com/article/x", False),
         ("https://notwikipedia.org.example/x", False),
+        ("http://en.chinagate.cn/2015-09/30/content_36723863.htm", True),
+        ("https://noticiabrasil.net.br/20151113/x.html", True),
+        ("https://www.metro.us/russia-begins-airstrikes-in-syria/", True),
+        ("https://www.theguardian.com/world/2015/sep/30/x", False),
+        ("https://www.metro.usnews.example/x", False),
     ],
 )
 def test_the_weak_host_check_catches_a_planted_row(url, caught):
     frame = read_dataset("new_start_events").head(2).copy()
     frame.loc[frame.index[1], "source_url"] = url
     assert bool(weak_hosts_cited(frame)) is caught
+
+
+def test_the_learners_reading_list_is_found():
+    names = {path.name for path in READ_BY_LEARNERS}
+    assert {"01-the-argument.ipynb", "03-proxy-war.ipynb", "glossary.ipynb"} <= names, names
+    assert all(path.exists() for path in READ_BY_LEARNERS)
+
+
+@pytest.mark.parametrize("path", READ_BY_LEARNERS, ids=lambda path: path.name)
+def test_no_notebook_cites_a_host_below_the_rule(path):
+    cited = weak_hosts_in_notebook(path)
+    assert not cited, f"{path.name} cites hosts below the rule (cell, host): {cited}"
+
+
+def test_the_course_package_cites_no_host_below_the_rule():
+    cited = {
+        str(path.relative_to(ROOT)): hosts
+        for path in PACKAGE_TEXT
+        if (hosts := weak_hosts_in(path.read_text(encoding="utf-8")))
+    }
+    assert not cited, f"the package's text cites hosts below the rule: {cited}"
+
+
+def test_the_notebook_check_catches_a_planted_link(tmp_path):
+    module = json.loads(READ_BY_LEARNERS[0].read_text(encoding="utf-8"))
+    module["cells"].append(
+        {
+            "cell_type": "markdown",
+            "id": "planted",
+            "metadata": {},
+            "source": [
+                "Putin at the BRICS meeting ([Vestnik Kavkaza]",
+                "(https://vestnikkavkaza.net/news/Putin-and-Obama.html))",
+            ],
+        }
+    )
+    planted = tmp_path / "planted.ipynb"
+    planted.write_text(json.dumps(module), encoding="utf-8")
+    assert weak_hosts_in_notebook(planted) == [(len(module["cells"]) - 1, "vestnikkavkaza.net")]
+    assert weak_hosts_in_notebook(READ_BY_LEARNERS[0]) == []
 
 
 @pytest.mark.parametrize("name", RESOURCES)

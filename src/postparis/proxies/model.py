@@ -336,7 +336,7 @@ ANALOGY_DIMENSIONS: tuple[AnalogyDimension, ...] = (
             "memorandum signed on 20 October 2015 "
             "([Roll Call](https://rollcall.com/2015/10/21/u-s-and-russia-sign-memo-of-understanding-to-avoid-air-conflict-over-syria/)); "
             "on 24 November, after the article, Turkey, a NATO member, shot down a Russian Su-24 "
-            "([my paper, Singapore](http://mypaper.sg/top-stories/putin-signs-turkey-sanctions-decree-20151130))."
+            "([The Guardian, 24 November 2015](https://www.theguardian.com/world/live/2015/nov/24/russian-jet-downed-by-turkish-planes-near-syrian-border-live-updates))."
         ),
     ),
     AnalogyDimension(
