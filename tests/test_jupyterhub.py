@@ -27,7 +27,7 @@ from __future__ import annotations
 import concurrent.futures
 import copy
 import html as htmllib
-import importlib.util
+import importlib
 import json
 import os
 import re
@@ -75,14 +75,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 
 def load_classroom() -> ModuleType:
-    """Import deploy/jupyterhub/classroom.py (a script, not a package)."""
-    spec = importlib.util.spec_from_file_location("postparis_classroom", CLASSROOM_SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    """Import deploy/jupyterhub/classroom.py as deploy/shared-machine/shared_machine.py does:
+    by its folder, put first on the path just for the import."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(CLASSROOM_SCRIPT.parent))
+        return importlib.import_module(CLASSROOM_SCRIPT.stem)
 
 
 def skip_or_fail(reason: str) -> None:

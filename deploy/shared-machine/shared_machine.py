@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib.util
 import json
 import os
 import pwd
@@ -42,7 +41,6 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
@@ -64,19 +62,11 @@ class SetupError(RuntimeError):
     """A one-line reason why the machine could not be set up."""
 
 
-def load_classroom() -> ModuleType:
-    """Import deploy/jupyterhub/classroom.py (a script beside this one, not a package)."""
-    path = HERE.parent / "jupyterhub" / "classroom.py"
-    spec = importlib.util.spec_from_file_location("postparis_classroom", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-classroom = load_classroom()
+# deploy/jupyterhub/classroom.py builds the course environment this machine shares with
+# the JupyterHub deployment. It is a script, not an installed package, so its folder goes
+# first on the path and Python's own import finds it (tests/test_jupyterhub.py does the same).
+sys.path.insert(0, str(HERE.parent / "jupyterhub"))
+import classroom  # noqa: E402  (found through the line above)
 
 
 def say(message: str) -> None:
